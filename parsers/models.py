@@ -1,0 +1,118 @@
+"""Typed models produced by the parsers: feed entries, articles and their enrichment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of an RSS or Atom feed, as the feed describes it."""
+
+    feed_id: str
+    url: str
+    title: str
+    summary: str = ""
+    published: datetime | None = None
+    guid: str = ""
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed document: its entries plus what went wrong, if anything."""
+
+    feed_id: str
+    title: str
+    entries: tuple[FeedEntry, ...]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote and who said it, with the role the text gives the speaker."""
+
+    text: str
+    speaker: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the article text that made a topic fire."""
+
+    text: str
+    start: int
+    end: int
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    """A topic found in an article, its score, and the spans that show why."""
+
+    id: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """A related-article teaser moved out of the body."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Facts mentioned in the text: money amounts, dates and periods, counts."""
+
+    money: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed news article, the same whether it came from HTML or plain text.
+
+    ``skip_reason`` is set when the input is not an article (empty page, homepage,
+    video page, ...); such an article has no body and is counted, not indexed.
+    """
+
+    url: str
+    title: str = ""
+    paragraphs: tuple[str, ...] = ()
+    subheadings: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    lang: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    canonical_url: str | None = None
+    description: str = ""
+    quotes: tuple[Quote, ...] = ()
+    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[TopicHit, ...] = ()
+    facts: Facts = field(default_factory=Facts)
+    related: tuple[RelatedLink, ...] = ()
+    fingerprint: int | None = None
+    skip_reason: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The body: paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def is_article(self) -> bool:
+        """True when the input parsed as an article with a body."""
+        return self.skip_reason is None and bool(self.paragraphs)
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        """The ids of the topics found, best first."""
+        return tuple(hit.id for hit in self.topics)
