@@ -1,2 +1,122 @@
+"""The ``storywatch`` command line."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic_settings import BaseSettings
+from rich.console import Console
+from rich.table import Table
+
+from .paths import DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR
+
+console = Console()
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="Configuration folder.", show_default=True)
+]
+
+
+def _settings_classes() -> list[type[BaseSettings]]:
+    from storywatch.alerts.settings import AlertSettings
+    from storywatch.flows.settings import FetchSettings
+    from storywatch.flows.stack.settings import StackSettings
+    from storywatch.index.settings import EsSettings
+
+    return [EsSettings, AlertSettings, FetchSettings, StackSettings]
+
+
+def settings_help() -> str:
+    """Every ``STORYWATCH_*`` environment variable with its meaning, for ``--help``."""
+    lines = ["Settings (environment variables):\n\n"]
+    seen: set[str] = set()
+    for cls in _settings_classes():
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        for name, info in cls.model_fields.items():
+            var = f"{prefix}{name}".upper()
+            if var in seen:
+                continue
+            seen.add(var)
+            lines.append(f"{var}: {info.description or ''}\n\n")
+    return "".join(lines)
+
+
+app = typer.Typer(
+    name="storywatch",
+    help="Storywatch: news feeds to Elasticsearch, and alerts on storyline developments.",
+    epilog=settings_help(),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _prepare_prefect() -> None:
+    """Run Prefect locally (its ephemeral API on SQLite) unless a server is configured."""
+    state = Path(os.environ.get("STORYWATCH_STATE_DIR", DEFAULT_STATE_DIR))
+    os.environ.setdefault("PREFECT_HOME", str(state / "prefect"))
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "storywatch")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def run(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
+    """Run one ingest cycle on the configured feeds."""
+    from storywatch.configfile import ConfigError
+
+    _prepare_prefect()
+    from storywatch.flows.ingest import ingest
+
+    try:
+        report = ingest(str(config))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    for problem in report.problems:
+        console.print(f"[yellow]problem:[/] {problem}", highlight=False)
+    print(report.summary("storywatch run"))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Query-string syntax, e.g. 'S-400 AND Turkey'.")],
+    topic: Annotated[str | None, typer.Option(help="Only articles tagged with this topic id.")] = None,
+    size: Annotated[int, typer.Option(help="How many hits.")] = 10,
+    config: ConfigOption = DEFAULT_CONFIG_DIR,
+) -> None:
+    """Search the indexed articles; prints title, source, date and topics."""
+    from storywatch.index.client import build_client
+    from storywatch.index.errors import IndexingError
+    from storywatch.index.schema import IndexNames
+    from storywatch.index.settings import EsSettings
+    from storywatch.index.store import ArticleStore
+
+    settings = EsSettings()
+    es = build_client(settings)
+    try:
+        hits = ArticleStore(es, IndexNames(settings.index_prefix)).search(query, topic=topic,
+                                                                          size=size)
+    except IndexingError as exc:
+        raise _fail(f"{exc} (is Elasticsearch up at {settings.es_url}? try `storywatch stack up`)") from None
+    finally:
+        es.close()
+    table = Table(title=f"{len(hits)} hit(s) for {query!r}" + (f" in topic {topic}" if topic else ""))
+    for column in ("title", "source", "published", "topics"):
+        table.add_column(column)
+    for hit in hits:
+        table.add_row(hit.title, hit.source, (hit.published or "")[:10], ", ".join(hit.topics))
+    console.print(table)
+
+
 def main() -> None:
-    print("hi")
+    """Entry point of the console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

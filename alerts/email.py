@@ -1,0 +1,75 @@
+"""Render alert records as multipart emails; article content is always escaped."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .matching import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from .records import AlertRecord
+from .settings import AlertSettings
+
+_SPACE = re.compile(r"\s+")
+
+
+def build_environment(settings: AlertSettings) -> Environment:
+    """A Jinja environment: the user's templates first, then the bundled ones."""
+    loaders: list[FileSystemLoader | PackageLoader] = []
+    if settings.templates_dir is not None:
+        loaders.append(FileSystemLoader(settings.templates_dir))
+    loaders.append(PackageLoader("storywatch.alerts", "templates"))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def one_line(value: str, limit: int = 200) -> str:
+    """Collapse whitespace (no header injection through a feed's title) and cut to ``limit``."""
+    flat = _SPACE.sub(" ", value).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def html_passage(passage: str) -> Markup:
+    """A highlighted passage as safe HTML: the text escaped, the match marks made ``<mark>``."""
+    # The markers are control characters escape() leaves alone, so they survive it and
+    # are the only thing turned back into markup.
+    escaped = str(escape(passage))
+    return Markup(escaped.replace(HIGHLIGHT_PRE, "<mark>").replace(HIGHLIGHT_POST, "</mark>"))
+
+
+def text_passage(passage: str) -> str:
+    """A highlighted passage as plain text, the match marks shown as ``*word*``."""
+    return one_line(passage.replace(HIGHLIGHT_PRE, "*").replace(HIGHLIGHT_POST, "*"), 400)
+
+
+def message_id(record: AlertRecord, domain: str) -> str:
+    """The deterministic Message-ID of an alert: a resend is recognisably the same email."""
+    return f"<{record.id}@{domain}>"
+
+
+def render_email(record: AlertRecord, settings: AlertSettings, env: Environment) -> EmailMessage:
+    """The email for one alert: ``[storyline title] headline``, text and HTML parts."""
+    msg = EmailMessage()
+    msg["Subject"] = f"[{one_line(record.storyline_title, 80)}] {one_line(record.title)}"
+    msg["From"] = settings.mail_from
+    msg["To"] = ", ".join(record.recipients)
+    msg["Date"] = formatdate(record.created_at.timestamp(), usegmt=True)
+    msg["Message-ID"] = message_id(record, settings.message_id_domain)
+    msg["X-Storywatch-Storyline"] = record.storyline_id
+    msg["X-Storywatch-Alert"] = record.id
+    text = env.get_template("alert.txt.j2").render(
+        alert=record, passages=[text_passage(p) for p in record.highlights]
+    )
+    html = env.get_template("alert.html.j2").render(
+        alert=record, passages=[html_passage(p) for p in record.highlights]
+    )
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg

@@ -1,0 +1,192 @@
+"""The ingest flow: Prefect composes the plain steps of ``pipeline`` and adds retries.
+
+Order matters for "nothing is lost": feed validators (ETag, Last-Modified) are saved
+only after the articles they led to are indexed, and articles are marked matched only
+after their alert records exist. A crash anywhere makes the next run redo the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from storywatch.alerts.matching import match_storylines
+from storywatch.alerts.service import build_records, deliver_pending
+from storywatch.index.deadletter import DeadLetter
+from storywatch.index.documents import article_id
+from storywatch.index.errors import is_transient
+from storywatch.index.feedstate import FeedState
+from storywatch.parsers.models import FeedEntry
+
+from . import pipeline
+from .fetch import Fetched
+from .pipeline import CycleReport, FeedPoll, ParseOutcome
+from .runtime import Config, Runtime
+
+
+def _transient_failure(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only when its exception says a retry may help (network, overload)."""
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:
+        return False
+    return isinstance(exc, BaseException) and is_transient(exc)
+
+
+_retrying: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [2, 10, 30],
+    "retry_condition_fn": _transient_failure,
+    "cache_policy": NO_CACHE,
+}
+
+
+@task(name="poll-feeds", cache_policy=NO_CACHE)
+def poll_feeds(rt: Runtime, now: datetime) -> tuple[list[FeedPoll], dict[str, FeedState], int]:
+    """Conditional GET and parse of every due feed; returns polls, prior states, deferred."""
+    feeds = rt.config.feeds
+    states = rt.feed_states.load([f.id for f in feeds])
+    due, deferred = pipeline.split_due(feeds, states, now)
+    for feed in deferred:
+        get_run_logger().info("feed %s backing off until %s", feed.id,
+                              states[feed.id].next_poll_after)
+    return pipeline.poll_feeds(due, states, rt.fetch), states, len(deferred)
+
+
+@task(name="select-new", **_retrying)
+def select_new(rt: Runtime, polls: list[FeedPoll]) -> tuple[list[FeedEntry], int]:
+    """Entries whose article is not indexed yet, and how many entries were seen."""
+    entries = pipeline.unique_entries(polls)
+    known = rt.articles.existing_ids([article_id(e.url) for e in entries])
+    return [e for e in entries if article_id(e.url) not in known], len(entries)
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE)
+def fetch_pages(rt: Runtime, entries: list[FeedEntry]) -> list[Fetched]:
+    """Fetch the new articles' pages within the politeness limits."""
+    return pipeline.fetch_pages(entries, rt.fetch)
+
+
+@task(name="parse-pages", cache_policy=NO_CACHE)
+def parse_pages(
+    rt: Runtime, entries: list[FeedEntry], pages: list[Fetched], now: datetime
+) -> ParseOutcome:
+    """Parse and enrich the pages in one batch."""
+    return pipeline.parse_pages(entries, pages, rt.config.knowledge, now)
+
+
+@task(name="index-articles", **_retrying)
+def index_articles(rt: Runtime, outcome: ParseOutcome) -> tuple[int, int, int]:
+    """Create the new articles; returns created, already present, refused."""
+    result = rt.articles.bulk_create(outcome.articles)
+    for failure in result.failed:
+        get_run_logger().error("article %s refused by Elasticsearch: %s", failure.doc_id,
+                               failure.reason)
+    return len(result.created), len(result.existing), len(result.failed)
+
+
+@task(name="match-storylines", **_retrying)
+def match(rt: Runtime, now: datetime) -> tuple[int, int]:
+    """Match every not-yet-matched article; create alert records; returns matches, alerts."""
+    logger = get_run_logger()
+    ids = rt.articles.unmatched_ids()
+    if not ids:
+        return 0, 0
+    result = match_storylines(rt.es, rt.names.articles, rt.config.storylines, ids)
+    for storyline_id, reason in result.errors.items():
+        logger.error("storyline %s could not be evaluated: %s", storyline_id, reason)
+    by_id = {s.id: s for s in rt.config.storylines}
+    created = rt.alerts.create(build_records(result.matches, by_id, now))
+    per_article: defaultdict[str, set[str]] = defaultdict(set)
+    for m in result.matches:
+        per_article[m.article_id].add(m.storyline_id)
+        logger.info("article %s matched storyline %s", m.url, m.storyline_id)
+    rt.articles.mark_matched(ids, dict(per_article), now)
+    return len(result.matches), len(created)
+
+
+@task(name="deliver-alerts", **_retrying)
+def deliver(rt: Runtime, now: datetime) -> tuple[int, int]:
+    """Send every undelivered alert; returns sent, failed."""
+    report = deliver_pending(rt.alerts, rt.notifier, rt.alert, rt.templates, now)
+    return len(report.sent), len(report.failed)
+
+
+@task(name="record-outcomes", **_retrying)
+def record_outcomes(
+    rt: Runtime,
+    polls: list[FeedPoll],
+    states: dict[str, FeedState],
+    dead: list[DeadLetter],
+    now: datetime,
+) -> None:
+    """Save feed states (validators, backoff) and dead letters, after indexing succeeded."""
+    max_backoff = timedelta(minutes=rt.fetch.max_backoff_minutes)
+    rt.feed_states.save(pipeline.next_state(p, states.get(p.feed.id), now, max_backoff) for p in polls)
+    letters = list(dead)
+    for poll in polls:
+        if poll.problems:
+            letters.append(
+                DeadLetter("feed", poll.feed.url, "; ".join(poll.problems), "FeedError", now,
+                           poll.feed.id, poll.fetched.transient)
+            )
+    rt.dead_letters.record(letters)
+
+
+@flow(name="storywatch-ingest", log_prints=True)
+def ingest(config_dir: str = "config", placeholders: dict[str, str] | None = None) -> CycleReport:
+    """One cycle: poll feeds, index new articles, match storylines, send alerts.
+
+    Settings come from ``STORYWATCH_*`` environment variables; ``placeholders`` fill
+    ``{{name}}`` in feed URLs (the demo's sample server).
+    """
+    rt = Runtime.build(Config.load(Path(config_dir), placeholders))
+    try:
+        return run_cycle(rt)
+    finally:
+        rt.close()
+
+
+def run_cycle(rt: Runtime) -> CycleReport:
+    """The steps of one cycle, each a task (call inside a flow)."""
+    now = datetime.now(UTC)
+    report = CycleReport()
+    polls, states, report.feeds_deferred = poll_feeds(rt, now)
+    report.feeds = len(polls)
+    report.feeds_not_modified = sum(p.fetched.not_modified for p in polls)
+    report.feeds_failed = sum(bool(p.problems) and not p.entries for p in polls)
+    new, report.entries = select_new(rt, polls)
+    report.new_entries = len(new)
+    outcome = parse_pages(rt, new, fetch_pages(rt, new), now) if new else ParseOutcome()
+    report.articles = len(outcome.articles)
+    report.skipped = len(outcome.skipped)
+    report.indexed, report.already_indexed, report.index_failed = index_articles(rt, outcome)
+    record_outcomes(rt, polls, states, outcome.dead, now)
+    report.matches, report.alerts = match(rt, now)
+    report.emails, report.emails_failed = deliver(rt, now)
+    report.problems = [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]
+    report.problems += [f"{d.ref}: {d.reason}" for d in outcome.dead]
+    create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(report),
+                             description="Storywatch ingest cycle")
+    return report
+
+
+def _summary_markdown(report: CycleReport) -> str:
+    rows = [
+        ("feeds polled", report.feeds), ("feeds not modified", report.feeds_not_modified),
+        ("feeds failed", report.feeds_failed), ("feeds backing off", report.feeds_deferred),
+        ("entries seen", report.entries), ("new entries", report.new_entries),
+        ("articles parsed", report.articles), ("pages skipped", report.skipped),
+        ("indexed", report.indexed), ("matches", report.matches),
+        ("alerts", report.alerts), ("emails sent", report.emails),
+        ("emails failed", report.emails_failed),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    problems = "\n".join(f"- {p}" for p in report.problems) or "none"
+    return f"| step | count |\n|---|---|\n{table}\n\n**Problems**\n\n{problems}\n"

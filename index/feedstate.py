@@ -1,0 +1,90 @@
+"""Per-feed polling state kept in Elasticsearch, so any worker can poll any feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from .errors import wrap_es_error
+from .schema import IndexNames
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the last poll of a feed left behind: validators, outcome, backoff."""
+
+    feed_id: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    next_poll_after: datetime | None = None
+    entries_seen: int = 0
+
+    def to_document(self) -> dict[str, Any]:
+        """The Elasticsearch source of this state."""
+        doc = asdict(self)
+        for key, value in doc.items():
+            if isinstance(value, datetime):
+                doc[key] = value.isoformat()
+        return doc
+
+    @classmethod
+    def from_document(cls, src: dict[str, Any]) -> FeedState:
+        """Rebuild a state from its stored source."""
+        values = dict(src)
+        for key in ("last_polled", "last_success", "next_poll_after"):
+            if values.get(key):
+                values[key] = datetime.fromisoformat(values[key])
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+class FeedStateStore:
+    """Loads and saves :class:`FeedState` documents, one per feed id."""
+
+    def __init__(self, es: Elasticsearch, names: IndexNames) -> None:
+        self.es = es
+        self.names = names
+
+    def load(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
+        """The stored state of each known feed among ``feed_ids``."""
+        if not feed_ids:
+            return {}
+        try:
+            resp = self.es.mget(index=self.names.feeds, ids=list(feed_ids))
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "loading feed state") from exc
+        return {
+            doc["_id"]: FeedState.from_document(doc["_source"])
+            for doc in resp["docs"]
+            if doc.get("found")
+        }
+
+    def save(self, states: Iterable[FeedState]) -> None:
+        """Write the states in one bulk request (last write wins: one worker owns a feed)."""
+        operations: list[dict[str, Any]] = []
+        for state in states:
+            operations.append({"index": {"_index": self.names.feeds, "_id": state.feed_id}})
+            operations.append(state.to_document())
+        if not operations:
+            return
+        try:
+            resp = self.es.bulk(operations=operations, refresh=True)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "saving feed state") from exc
+        if resp.get("errors"):
+            first = next(i["index"] for i in resp["items"] if "error" in i["index"])
+            raise wrap_es_error(RuntimeError(first["error"]), "saving feed state")
+
+    def all(self) -> list[FeedState]:
+        """Every stored feed state (for status reports and digests)."""
+        resp = self.es.search(index=self.names.feeds, size=10_000, query={"match_all": {}})
+        return [FeedState.from_document(h["_source"]) for h in resp["hits"]["hits"]]

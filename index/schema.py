@@ -1,0 +1,86 @@
+"""Index names, versioned templates (data files beside this module) and their installation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+from .errors import wrap_es_error
+
+TEMPLATE_NAMES = ("articles", "feeds", "alerts", "deadletter")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexNames:
+    """Every index and alias name, derived from one prefix (tests use their own)."""
+
+    prefix: str
+
+    @property
+    def articles(self) -> str:
+        """The alias over the monthly article indices: read through it."""
+        return f"{self.prefix}-articles"
+
+    def articles_for(self, when: datetime) -> str:
+        """The concrete monthly article index a document first ingested at ``when`` goes to."""
+        return f"{self.prefix}-articles-{when:%Y.%m}"
+
+    @property
+    def feeds(self) -> str:
+        """Per-feed polling state."""
+        return f"{self.prefix}-feeds"
+
+    @property
+    def alerts(self) -> str:
+        """Alert records and their delivery state."""
+        return f"{self.prefix}-alerts"
+
+    @property
+    def deadletter(self) -> str:
+        """What could not be processed, for replay."""
+        return f"{self.prefix}-deadletter"
+
+    def template(self, name: str) -> str:
+        """The index template name for one of :data:`TEMPLATE_NAMES`."""
+        return f"{self.prefix}-{name}"
+
+
+def _substitute(value: Any, prefix: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{prefix}", prefix)
+    if isinstance(value, list):
+        return [_substitute(v, prefix) for v in value]
+    if isinstance(value, dict):
+        return {_substitute(k, prefix): _substitute(v, prefix) for k, v in value.items()}
+    return value
+
+
+def load_template(name: str, prefix: str) -> dict[str, Any]:
+    """The body of one bundled index template, with the index prefix filled in."""
+    raw = resources.files(__package__).joinpath("templates", f"{name}.json").read_text("utf-8")
+    body: dict[str, Any] = _substitute(json.loads(raw), prefix)
+    return body
+
+
+def install_schema(es: Elasticsearch, names: IndexNames, now: datetime) -> None:
+    """Install the templates and create the indices and the articles alias; idempotent."""
+    try:
+        for name in TEMPLATE_NAMES:
+            es.indices.put_index_template(name=names.template(name), **load_template(name, names.prefix))
+        for index in (names.articles_for(now), names.feeds, names.alerts, names.deadletter):
+            _create_if_missing(es, index)
+    except ApiError as exc:
+        raise wrap_es_error(exc, "installing index templates") from exc
+
+
+def _create_if_missing(es: Elasticsearch, index: str) -> None:
+    try:
+        es.indices.create(index=index)
+    except ApiError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise

@@ -1,0 +1,200 @@
+"""Article storage: which ids exist, idempotent bulk writes, search for people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from .documents import IngestedArticle, to_document
+from .errors import wrap_es_error
+from .schema import IndexNames
+
+#: Documents per bulk request; articles are a few KB each, so this stays well under 10 MB.
+BULK_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class BulkFailure:
+    """One document Elasticsearch refused, and why."""
+
+    doc_id: str
+    reason: str
+    transient: bool
+
+
+@dataclass(slots=True)
+class BulkResult:
+    """What a bulk write did: created ids, ids already present, refused documents."""
+
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    failed: list[BulkFailure] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article found by :meth:`ArticleStore.search`."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published: str | None
+    topics: tuple[str, ...]
+    score: float
+    highlights: tuple[str, ...] = ()
+
+
+class ArticleStore:
+    """Reads and writes articles through the ``<prefix>-articles`` alias."""
+
+    def __init__(self, es: Elasticsearch, names: IndexNames) -> None:
+        self.es = es
+        self.names = names
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        """The subset of ``ids`` already stored in any monthly index."""
+        if not ids:
+            return set()
+        try:
+            resp = self.es.search(
+                index=self.names.articles,
+                query={"ids": {"values": list(ids)}},
+                size=len(ids),
+                source=False,
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"looking up {len(ids)} article ids") from exc
+        return {hit["_id"] for hit in resp["hits"]["hits"]}
+
+    def bulk_create(self, items: Iterable[IngestedArticle]) -> BulkResult:
+        """Create each article unless its id exists; never overwrites, so retries are harmless.
+
+        Callers first drop ids that :meth:`existing_ids` found (an article first seen last
+        month lives in last month's index); ``create`` then guards the current index
+        against a concurrent writer.
+        """
+        result = BulkResult()
+        batch: list[IngestedArticle] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= BULK_CHUNK:
+                self._flush(batch, result)
+                batch = []
+        if batch:
+            self._flush(batch, result)
+        if result.created:
+            self.refresh()
+        return result
+
+    def _flush(self, batch: list[IngestedArticle], result: BulkResult) -> None:
+        operations: list[dict[str, Any]] = []
+        for item in batch:
+            index = self.names.articles_for(item.ingested_at)
+            operations.append({"create": {"_index": index, "_id": item.id}})
+            operations.append(to_document(item))
+        try:
+            resp = self.es.bulk(operations=operations)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"bulk-writing {len(batch)} articles") from exc
+        for entry in resp["items"]:
+            outcome = entry["create"]
+            status = outcome.get("status", 500)
+            if status in (200, 201):
+                result.created.append(outcome["_id"])
+            elif status == 409:
+                result.existing.append(outcome["_id"])
+            else:
+                error = outcome.get("error", {})
+                reason = f"{error.get('type', status)}: {error.get('reason', '')}"
+                result.failed.append(BulkFailure(outcome["_id"], reason, status in (429, 503)))
+
+    def refresh(self) -> None:
+        """Make recent writes visible to search (matching runs right after indexing)."""
+        self.es.indices.refresh(index=self.names.articles)
+
+    def unmatched_ids(self, limit: int = 10_000) -> list[str]:
+        """Articles not yet matched against the storylines, oldest ingest first.
+
+        Matching marks what it has done (:meth:`mark_matched`); an article indexed by a run
+        that crashed before matching is picked up by the next run instead of being lost.
+        """
+        try:
+            resp = self.es.search(
+                index=self.names.articles,
+                query={"bool": {"must_not": [{"exists": {"field": "matched_at"}}]}},
+                sort=[{"ingested_at": "asc"}],
+                size=limit,
+                source=False,
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "listing unmatched articles") from exc
+        return [hit["_id"] for hit in resp["hits"]["hits"]]
+
+    def mark_matched(self, ids: Sequence[str], matches: dict[str, set[str]], when: datetime) -> None:
+        """Record that ``ids`` were matched, and the storylines each matched (if any)."""
+        if not ids:
+            return
+        resp = self.es.search(
+            index=self.names.articles,
+            query={"ids": {"values": list(ids)}},
+            size=len(ids),
+            source_includes=["storylines"],
+        )
+        operations: list[dict[str, Any]] = []
+        for hit in resp["hits"]["hits"]:
+            known = set(hit["_source"].get("storylines") or [])
+            merged = sorted(known | matches.get(hit["_id"], set()))
+            operations.append({"update": {"_index": hit["_index"], "_id": hit["_id"]}})
+            operations.append({"doc": {"storylines": merged, "matched_at": when.isoformat()}})
+        try:
+            result = self.es.bulk(operations=operations, refresh=True)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"marking {len(ids)} articles matched") from exc
+        if result.get("errors"):
+            first = next(i["update"]["error"] for i in result["items"] if "error" in i["update"])
+            raise wrap_es_error(RuntimeError(first), f"marking {len(ids)} articles matched")
+
+    def search(self, text: str, *, topic: str | None = None, size: int = 10) -> list[SearchHit]:
+        """Articles matching a query-string ``text`` (optionally within a topic), best first."""
+        must: list[dict[str, Any]] = [
+            {
+                "query_string": {
+                    "query": text,
+                    "fields": ["title^3", "description^2", "text", "subheadings"],
+                    "default_operator": "AND",
+                    "lenient": True,
+                }
+            }
+        ]
+        filters: list[dict[str, Any]] = [{"term": {"topic_ids": topic}}] if topic else []
+        try:
+            resp = self.es.search(
+                index=self.names.articles,
+                query={"bool": {"must": must, "filter": filters}},
+                size=size,
+                source_includes=["title", "source", "url", "published", "topic_ids"],
+                highlight={"fields": {"text": {"number_of_fragments": 1, "fragment_size": 160}}},
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"searching for {text!r}") from exc
+        hits = []
+        for hit in resp["hits"]["hits"]:
+            src = hit["_source"]
+            hits.append(
+                SearchHit(
+                    id=hit["_id"],
+                    title=src.get("title", ""),
+                    source=src.get("source", ""),
+                    url=src.get("url", ""),
+                    published=src.get("published"),
+                    topics=tuple(src.get("topic_ids") or ()),
+                    score=float(hit.get("_score") or 0.0),
+                    highlights=tuple(hit.get("highlight", {}).get("text", ())),
+                )
+            )
+        return hits

@@ -1,0 +1,70 @@
+"""RSS and Atom feeds to :class:`FeedEntry` objects (feedparser does the format work)."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from .models import FeedEntry, ParsedFeed
+from .urls import canonicalize_url
+
+
+def _when(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value: time.struct_time | None = entry.get(key)
+        if value is not None:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    return None
+
+
+def _authors(entry: Any) -> tuple[str, ...]:
+    names = [a.get("name", "").strip() for a in entry.get("authors", []) if a.get("name")]
+    if not names and entry.get("author"):
+        names = [str(entry["author"]).strip()]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def parse_feed(raw: bytes, feed_id: str, url: str = "") -> ParsedFeed:
+    """Parse a feed document; what is wrong with it is reported in ``problems``, not raised.
+
+    Entries without a usable http(s) link are dropped with a problem each; an entry whose
+    canonical URL repeats an earlier one (tracking parameters, say) is dropped silently.
+    """
+    parsed = feedparser.parse(raw, response_headers={"content-location": url} if url else None)
+    problems: list[str] = []
+    if parsed.get("bozo"):
+        problems.append(f"malformed feed: {parsed.get('bozo_exception')}")
+    if not parsed.get("version") and not parsed.entries:
+        reason = "empty document" if not raw.strip() else "not an RSS or Atom feed"
+        return ParsedFeed(feed_id, "", (), (*problems, reason))
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(parsed.entries, start=1):
+        title = str(entry.get("title", "")).strip()
+        link = str(entry.get("link", "")).strip()
+        if link and url:
+            link = urljoin(url, link)
+        if urlsplit(link).scheme not in ("http", "https"):
+            problems.append(f"entry {position} ({title or 'untitled'!r}) has no http(s) link")
+            continue
+        key = canonicalize_url(link)
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(
+            FeedEntry(
+                feed_id=feed_id,
+                url=link,
+                title=title,
+                summary=str(entry.get("summary", "")).strip(),
+                published=_when(entry),
+                guid=str(entry.get("id", "")) or link,
+                authors=_authors(entry),
+            )
+        )
+    return ParsedFeed(feed_id, str(parsed.feed.get("title", "")), tuple(entries), tuple(problems))

@@ -1,0 +1,75 @@
+import asyncio
+
+import httpx
+
+from storywatch.flows.fetch import HostThrottle, Request, fetch_all
+from storywatch.flows.settings import FetchSettings
+
+SETTINGS = FetchSettings(per_host_delay=0.0)
+
+
+def run(requests: list[Request], handler, max_bytes: int = 1000):  # type: ignore[no-untyped-def]
+    async def go():  # type: ignore[no-untyped-def]
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await fetch_all(requests, SETTINGS, max_bytes=max_bytes, client=client)
+
+    return asyncio.run(go())
+
+
+def test_sends_validators_and_reports_304() -> None:
+    seen: list[httpx.Headers] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304)
+        return httpx.Response(200, content=b"<rss/>", headers={"etag": '"v1"'})
+
+    first, second = run([Request("http://a.test/f"), Request("http://a.test/f", etag='"v1"')], handler)
+    assert first.ok and first.etag == '"v1"' and first.content == b"<rss/>"
+    assert second.not_modified and not second.ok and second.error is None
+    assert "if-none-match" not in seen[0]
+
+
+def test_oversized_bodies_are_refused() -> None:
+    result = run([Request("http://a.test/big")], lambda r: httpx.Response(200, content=b"x" * 5000))
+    assert not result[0].ok and "exceeds 1000" in (result[0].error or "")
+
+
+def test_statuses_are_classified() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = int(request.url.path.strip("/"))
+        return httpx.Response(status, headers={"retry-after": "120"})
+
+    r503, r404 = run([Request("http://a.test/503"), Request("http://a.test/404")], handler)
+    assert r503.transient and r503.retry_after == 120 and r503.error == "HTTP 503 Service Unavailable"
+    assert not r404.transient and r404.error is not None
+
+
+def test_network_errors_are_transient_results_not_exceptions() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    (result,) = run([Request("http://down.test/")], handler)
+    assert result.transient and "ConnectError" in (result.error or "")
+
+
+def test_throttle_spaces_requests_to_one_host() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        now[0] += seconds
+
+    throttle = HostThrottle(per_host=4, delay=0.5, clock=lambda: now[0], sleep=fake_sleep)
+
+    async def go() -> None:
+        for name in ("a.test", "a.test", "b.test", "a.test"):
+            await throttle.wait_turn(name)
+            now[0] += 0.1  # the request itself takes a while
+
+    asyncio.run(go())
+    # The 2nd a.test request waits 0.4 s; b.test is another host and never waits; the
+    # last a.test request comes 0.2 s after the 2nd started, so it waits 0.3 s.
+    assert slept == [0.4, 0.3]
