@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from bs4 import BeautifulSoup
 
 from .models import FeedEntry, ParsedFeed
 from .urls import canonicalize_url
@@ -22,6 +24,16 @@ def _when(entry: Any) -> datetime | None:
     return None
 
 
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+
+
+def _plain(markup: str) -> str:
+    """Feed titles and summaries are often HTML: keep the text, one space between words."""
+    text = BeautifulSoup(markup, "lxml").get_text(" ") if "<" in markup or "&" in markup else markup
+    # get_text(" ") also puts a space where an inline tag closed before punctuation.
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+
+
 def _authors(entry: Any) -> tuple[str, ...]:
     names = [a.get("name", "").strip() for a in entry.get("authors", []) if a.get("name")]
     if not names and entry.get("author"):
@@ -29,23 +41,30 @@ def _authors(entry: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-def parse_feed(raw: bytes, feed_id: str, url: str = "") -> ParsedFeed:
+def parse_feed(raw: bytes, feed_id: str, url: str = "", content_type: str = "") -> ParsedFeed:
     """Parse a feed document; what is wrong with it is reported in ``problems``, not raised.
 
-    Entries without a usable http(s) link are dropped with a problem each; an entry whose
-    canonical URL repeats an earlier one (tracking parameters, say) is dropped silently.
+    ``url`` resolves relative links; ``content_type`` (the HTTP header) helps feedparser
+    pick the encoding. Entries without a usable http(s) link are dropped with a problem
+    each; an entry whose canonical URL repeats an earlier one is dropped silently.
     """
-    parsed = feedparser.parse(raw, response_headers={"content-location": url} if url else None)
+    # Without a content type feedparser flags even a valid feed as malformed.
+    headers = {"content-type": content_type or "application/xml"}
+    if url:
+        headers["content-location"] = url
+    parsed = feedparser.parse(raw, response_headers=headers)
     problems: list[str] = []
-    if parsed.get("bozo"):
-        problems.append(f"malformed feed: {parsed.get('bozo_exception')}")
+    bozo = parsed.get("bozo_exception")
+    # An encoding declared one way and detected another is recovered from, not an error.
+    if parsed.get("bozo") and not isinstance(bozo, feedparser.CharacterEncodingOverride):
+        problems.append(f"malformed feed: {bozo}")
     if not parsed.get("version") and not parsed.entries:
         reason = "empty document" if not raw.strip() else "not an RSS or Atom feed"
         return ParsedFeed(feed_id, "", (), (*problems, reason))
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for position, entry in enumerate(parsed.entries, start=1):
-        title = str(entry.get("title", "")).strip()
+        title = _plain(str(entry.get("title", "")))
         link = str(entry.get("link", "")).strip()
         if link and url:
             link = urljoin(url, link)
@@ -61,7 +80,7 @@ def parse_feed(raw: bytes, feed_id: str, url: str = "") -> ParsedFeed:
                 feed_id=feed_id,
                 url=link,
                 title=title,
-                summary=str(entry.get("summary", "")).strip(),
+                summary=_plain(str(entry.get("summary", ""))),
                 published=_when(entry),
                 guid=str(entry.get("id", "")) or link,
                 authors=_authors(entry),

@@ -36,6 +36,10 @@ class Quote:
     text: str
     speaker: str | None = None
     role: str | None = None
+    #: Index of the paragraph (in ``Article.paragraphs``) the quote starts in.
+    paragraph: int | None = None
+    #: True for a fragment quoted inside reported speech ("he said X “has the potential”").
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class Evidence:
     start: int
     end: int
     rule: str = ""
+    #: Which text the offsets point into: "text" (``Article.text``) or "title".
+    field: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +100,22 @@ class Article:
     section: str | None = None
     canonical_url: str | None = None
     description: str = ""
+    #: For each subheading, the index of the paragraph it comes before.
+    subheading_positions: tuple[int, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    #: Canonical names by type: "person", "organization", "place", "system", plus
+    #: "candidate" for capitalised names that no configured entity explains.
     entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topics: tuple[TopicHit, ...] = ()
     facts: Facts = field(default_factory=Facts)
     related: tuple[RelatedLink, ...] = ()
+    #: 64-bit SimHash of the body as a *signed* integer (fits an Elasticsearch ``long``).
     fingerprint: int | None = None
     skip_reason: str | None = None
+    #: "html" or "text": which parser produced the article.
+    source_kind: str = "html"
+    #: Non-fatal oddities worth recording (input truncated, encoding guessed, ...).
+    problems: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

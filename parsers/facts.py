@@ -1,0 +1,70 @@
+"""Facts mentioned in the text: money amounts, dates and periods, counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from storywatch.parsers.models import Facts
+
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|b|k)\b)?"
+_NUMBER = r"\d{1,3}(?:[,.\s]\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY = re.compile(
+    rf"(?:(?:US|U\.S\.|A|C|NZ|HK)?\$|€|£|¥|₺|₽)\s?(?:{_NUMBER}){_SCALE}"
+    rf"|(?:{_NUMBER}){_SCALE}\s+(?:dollars|euros|pounds|rubles|roubles|lira|liras|yuan|yen)\b"
+    rf"|\b(?:USD|EUR|GBP|TRY|RUB)\s?(?:{_NUMBER}){_SCALE}",
+    re.IGNORECASE,
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_DATE = re.compile(
+    rf"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+start\s+of|the\s+first\s+half\s+of|"
+    rf"the\s+second\s+half\s+of)[\s-]+)?"
+    rf"(?:{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+{_YEAR})?(?!\w)"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:\s+{_YEAR})?(?!\w)"
+    rf"|{_YEAR}s\b"
+    rf"|(?:Q[1-4]|H[12])\s+{_YEAR}\b"
+    rf"|{_YEAR}(?![\d\w-]))",
+)
+# Months that are also ordinary words need a number or a year beside them.
+_AMBIGUOUS_MONTH = re.compile(r"^(?:May|March)$")
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|dozens|hundreds|thousands|millions|a dozen|several dozen|scores"
+)
+_COUNT = re.compile(
+    rf"(?<![\w$€£.,-])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:\s+(?:million|billion))?|{_NUMBER_WORDS})"
+    rf"(?:\s+of)?\s+(?:(?:[a-z-]+|[A-Z]-?\d+s?)\s+){{0,2}}?"
+    rf"(?P<noun>[A-Z]+-\d+s|[a-z]+s|people|personnel|staff|aircraft)\b",
+)
+# "two years" is a period, not a count: it goes with the dates.
+_PERIOD_NOUNS = frozenset({"years", "months", "weeks", "days", "hours", "decades"})
+
+
+def extract_facts(text: str) -> Facts:
+    """Money amounts, dates and periods, and counts mentioned in ``text``, in order."""
+    money = _unique(m.group(0).strip() for m in _MONEY.finditer(text))
+    dates = [
+        (m.start(), m.group(0).strip())
+        for m in _DATE.finditer(text)
+        if not _AMBIGUOUS_MONTH.match(m.group(0)) and not _inside_money(text, m.start())
+    ]
+    counts: list[str] = []
+    for m in _COUNT.finditer(text):
+        if m["noun"] in _PERIOD_NOUNS:
+            dates.append((m.start(), m.group(0)))
+        elif m["noun"] != "times":
+            counts.append(m.group(0))
+    dates.sort()
+    return Facts(money=money, dates=_unique(d for _, d in dates), counts=_unique(counts))
+
+
+def _inside_money(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] in "$€£"
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,276 @@
+"""Main-text extraction: the article body of a page, without the page around it.
+
+The approach is Readability's, tightened for news templates:
+
+1. prune what is never body: scripts, navigation, asides, forms, and elements whose
+   class or id names boilerplate (share bars, comments, related teasers,
+   newsletter boxes, cookie banners, ads);
+2. score the containers of text-rich paragraphs (length and commas, minus link
+   text) and pick the best, then add sibling containers that look like more of
+   the same body (a body split in two by an ad slot or a "page 2");
+3. walk the winner in reading order, emitting paragraphs and subheadings, and
+   moving "Read more: ..." teasers into the related links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from storywatch.parsers.blocks import Block, clean_inline
+from storywatch.parsers.models import RelatedLink
+from storywatch.parsers.patterns import word_set
+
+_DROP_TAGS = word_set(
+    """
+    script style noscript template svg canvas iframe object embed nav aside footer header
+    button select textarea input label figure figcaption picture video audio map menu dialog
+    head title link meta
+    """
+)
+_KEEP_TAGS = frozenset({"html", "body", "main", "article"})
+_BLOCK_TAGS = word_set(
+    """
+    p div section article main blockquote pre ul ol li dl dt dd table tbody thead tr td th
+    h1 h2 h3 h4 h5 h6 form fieldset address center hr
+    """
+)
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "dd", "td"})
+# Parts of class/id names (split at "-", "_" and camel case) that mark boilerplate.
+_BOILER_PARTS = word_set(
+    """
+    share sharing sharebar social comment comments disqus related recirc recirculation
+    newsletter subscribe subscription signup cookie cookies consent gdpr ad ads adslot
+    advert advertisement adunit sponsor sponsored promo promotion sidebar nav navbar
+    navigation menu breadcrumb breadcrumbs footer masthead byline bio tags taglist outbrain
+    taboola popular trending mostread paywall modal popup overlay toolbar widget banner
+    pagination pager rating reactions caption credit hidden hide sr srOnly visually skip
+    teaser teasers more readmore author authors dateline timestamp meta print tools follow
+    donate
+    """
+)
+_POSITIVE_PARTS = word_set(
+    """
+    article body content entry main story text post prose richtext
+    """
+)
+_STATE_PREFIXES = ("has-", "is-", "with-", "no-", "js-")
+_CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+_BOILER_TEXT = re.compile(
+    r"^(?:advertisement|sponsored|share(?: this(?: article| story)?)?(?: on \w+)?|"
+    r"(?:click|tap) (?:here|to) .{0,40}|sign up.{0,60}|subscribe.{0,60}|"
+    r"follow us.{0,40}|print|email|comments?(?: \(\d+\))?|photo:.{0,80}|image:.{0,80}|"
+    r"(?:all )?rights reserved.{0,40}|© ?.{0,80}|copyright .{0,80}|"
+    r"(?:next|previous) page|page \d+(?: of \d+)?|continue reading.{0,40}|"
+    r"we use cookies.{0,200})$",
+    re.IGNORECASE,
+)
+_TEASER_TEXT = re.compile(
+    r"^(?:related(?: article| story| stories| coverage)?|read more|read also|see also|"
+    r"more on this(?: story)?|recommended|also read)\s*[:|»>–—-]\s*(?P<title>.+)$",
+    re.IGNORECASE,
+)
+_MIN_PARAGRAPH_CHARS = 25
+
+
+@dataclass(slots=True)
+class BodyResult:
+    """Body blocks in reading order, teasers pulled out of them, and page statistics."""
+
+    blocks: list[Block] = field(default_factory=list)
+    related: list[RelatedLink] = field(default_factory=list)
+    #: Share of the whole page's text that sits inside links (menus, teaser lists).
+    page_link_density: float = 0.0
+    #: Headline-like links in the chosen container (many suggest a section front).
+    teaser_headlines: int = 0
+
+
+def extract_body(root: HtmlElement, url: str) -> BodyResult:
+    """Find and linearise the article body of ``root`` (mutates the tree: prunes it)."""
+    result = BodyResult()
+    body = root.find("body")
+    page = body if body is not None else root
+    page_text = _text_len(page)
+    page_links = sum(_text_len(a) for a in page.iter("a"))
+    result.page_link_density = page_links / page_text if page_text else 0.0
+    _prune(page)
+    container = _best_container(page)
+    if container is None:
+        return result
+    parts = _with_siblings(container)
+    result.teaser_headlines = sum(
+        len(part.xpath(".//h2[.//a] | .//h3[.//a] | .//h4[.//a]")) for part in parts
+    )
+    for part in parts:
+        for kind, el, text in _linearize(part):
+            _emit(result, kind, el, text, url)
+    return result
+
+
+def _class_parts(el: HtmlElement) -> Iterator[str]:
+    for attr in (el.get("class"), el.get("id"), el.get("role")):
+        if not attr:
+            continue
+        for token in attr.split():
+            if token.lower().startswith(_STATE_PREFIXES):
+                continue
+            for part in _CLASS_SPLIT.split(token):
+                if part:
+                    yield part.lower()
+
+
+def _is_boilerplate(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    if style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
+        return True
+    return any(part in _BOILER_PARTS for part in _class_parts(el))
+
+
+def _prune(page: HtmlElement) -> None:
+    """Remove elements that are never article body, keeping their tail text."""
+    doomed: list[HtmlElement] = []
+    for el in page.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            doomed.append(el)  # comments and processing instructions
+        elif (
+            tag in _DROP_TAGS
+            or (tag not in _KEEP_TAGS and _is_boilerplate(el))
+            or (tag == "form" and not el.xpath(".//p"))
+        ):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _text_len(el: HtmlElement) -> int:
+    return sum(len(t.strip()) for t in el.itertext())
+
+
+def _class_weight(el: HtmlElement) -> float:
+    return 25.0 if any(p in _POSITIVE_PARTS for p in _class_parts(el)) else 0.0
+
+
+def _best_container(page: HtmlElement) -> HtmlElement | None:
+    """Score parents of text blocks (Readability) and return the best one."""
+    scores: dict[HtmlElement, float] = {}
+    for el in page.iter("p", "pre", "td", "div", "section", "blockquote", "li"):
+        text = _own_text(el)
+        if len(text) < _MIN_PARAGRAPH_CHARS:
+            continue
+        link_chars = sum(len(" ".join(a.itertext())) for a in el.iter("a"))
+        if link_chars > 0.5 * len(text):
+            continue
+        score = 1.0 + text.count(",") + min(len(text) / 100.0, 3.0)
+        parent = el.getparent() if el.tag in _PARAGRAPH_TAGS else el
+        for depth, ancestor in enumerate(_ancestors(parent, 3)):
+            if ancestor not in scores:
+                scores[ancestor] = _class_weight(ancestor)
+            scores[ancestor] += score / (1.0 if depth == 0 else depth * 2.0)
+    if not scores:
+        return None
+    best, best_score = None, 0.0
+    for el, score in scores.items():
+        adjusted = score * (1.0 - _link_density(el))
+        if adjusted > best_score:
+            best, best_score = el, adjusted
+    return best
+
+
+def _ancestors(el: HtmlElement | None, n: int) -> Iterator[HtmlElement]:
+    while el is not None and n > 0:
+        yield el
+        el = el.getparent()
+        n -= 1
+
+
+def _link_density(el: HtmlElement) -> float:
+    total = sum(len(t) for t in el.itertext())
+    if not total:
+        return 1.0
+    links = sum(len(t) for a in el.iter("a") for t in a.itertext())
+    return links / total
+
+
+def _own_text(el: HtmlElement) -> str:
+    """Text of ``el`` excluding nested block elements (so each text is counted once)."""
+    chunks = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _BLOCK_TAGS:
+            chunks.append(" ".join(child.itertext()))
+        chunks.append(child.tail or "")
+    return clean_inline(" ".join(chunks))
+
+
+def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
+    """The container plus siblings that carry more of the same body."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    parts: list[HtmlElement] = []
+    for sibling in parent:
+        if sibling is best:
+            parts.append(sibling)
+            continue
+        if not isinstance(sibling.tag, str) or sibling.tag != best.tag:
+            continue
+        paragraphs = [p for p in sibling.iter("p") if len(_own_text(p)) >= 80]
+        if len(paragraphs) >= 2 and _link_density(sibling) < 0.2:
+            parts.append(sibling)
+    return parts
+
+
+def _linearize(el: HtmlElement) -> Iterator[tuple[str, HtmlElement, str]]:
+    """Yield (kind, element, text) for each text block under ``el`` in reading order."""
+    buffer: list[str] = [el.text or ""]
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            # Only a paragraph-level container (a div of <br>-separated text) breaks here.
+            if el.tag not in _PARAGRAPH_TAGS:
+                yield from _flush(el, buffer)
+                buffer = []
+        elif tag in _BLOCK_TAGS or tag in {"h1"}:
+            yield from _flush(el, buffer)
+            buffer = []
+            if tag in _HEADING_TAGS:
+                yield ("heading", child, clean_inline(child.text_content()))
+            elif tag != "h1":
+                yield from _linearize(child)
+        else:
+            buffer.append(" ".join(child.itertext()) if tag else "")
+        buffer.append(child.tail or "")
+    yield from _flush(el, buffer)
+
+
+def _flush(el: HtmlElement, buffer: list[str]) -> Iterator[tuple[str, HtmlElement, str]]:
+    text = clean_inline(" ".join(buffer))
+    if text:
+        yield ("paragraph", el, text)
+
+
+def _emit(result: BodyResult, kind: str, el: HtmlElement, text: str, url: str) -> None:
+    teaser = _TEASER_TEXT.match(text)
+    if teaser:
+        hrefs = el.xpath(".//a/@href")
+        link = urljoin(url, str(hrefs[0])) if hrefs else None
+        result.related.append(RelatedLink(title=teaser["title"].strip(), url=link))
+        return
+    if _BOILER_TEXT.match(text):
+        return
+    if kind == "heading":
+        if len(text) <= 150:
+            result.blocks.append(Block("heading", text))
+        return
+    # Short fragments and list items count only when they are mostly not links.
+    if (el.tag == "li" or len(text) < _MIN_PARAGRAPH_CHARS) and _link_density(el) > 0.5:
+        return
+    result.blocks.append(Block("paragraph", text))
