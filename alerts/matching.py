@@ -45,7 +45,11 @@ def storyline_query(storyline: Storyline, article_ids: Sequence[str]) -> dict[st
         must_not.append(_query_string(storyline.exclude))
     body: dict[str, Any] = {
         "query": {
-            "bool": {"must": [_query_string(storyline.query)], "filter": filters, "must_not": must_not}
+            "bool": {
+                "must": [_query_string(storyline.query)],
+                "filter": filters,
+                "must_not": must_not,
+            }
         },
         "size": len(article_ids),
         "_source": ["title", "url", "source", "published", "topic_ids"],

@@ -34,7 +34,9 @@ class SmtpNotifier:
         context = ssl.create_default_context()
         client: smtplib.SMTP
         if s.smtp_security == "tls":
-            client = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout, context=context)
+            client = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout, context=context
+            )
         else:
             client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
             if s.smtp_security == "starttls":
@@ -72,7 +74,9 @@ class SmtpNotifier:
             # would duplicate the email for everyone who already has it.
             client.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            return DeliveryError(f"{where} refused every recipient: {exc.recipients}", transient=False)
+            return DeliveryError(
+                f"{where} refused every recipient: {exc.recipients}", transient=False
+            )
         except smtplib.SMTPResponseException as exc:
             return DeliveryError(
                 f"{where} refused the message: {exc.smtp_code} {exc.smtp_error!r}",

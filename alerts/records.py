@@ -156,6 +156,8 @@ class AlertStore:
             raise wrap_es_error(exc, "saving alert states") from exc
 
 
-def with_state(record: AlertRecord, state: AlertState, now: datetime, **changes: Any) -> AlertRecord:
+def with_state(
+    record: AlertRecord, state: AlertState, now: datetime, **changes: Any
+) -> AlertRecord:
     """A copy of ``record`` in ``state`` as of ``now``."""
     return replace(record, state=state, updated_at=now, **changes)

@@ -93,17 +93,26 @@ def deliver_pending(
     for record, error in zip(due, outcomes, strict=True):
         if error is None:
             mid = message_id(record, settings.message_id_domain)
-            finished.append(with_state(record, AlertState.SENT, now, sent_at=now, message_id=mid,
-                                       last_error=None))
+            finished.append(
+                with_state(
+                    record, AlertState.SENT, now, sent_at=now, message_id=mid, last_error=None
+                )
+            )
             report.sent.append(record.id)
-            log.info("alert %s sent for storyline %s: %s", record.id, record.storyline_id,
-                     record.article_url)
+            log.info(
+                "alert %s sent for storyline %s: %s",
+                record.id,
+                record.storyline_id,
+                record.article_url,
+            )
         else:
             attempts = record.attempts if error.transient else settings.max_attempts
-            finished.append(with_state(record, AlertState.FAILED, now, last_error=str(error),
-                                       attempts=attempts))
+            finished.append(
+                with_state(record, AlertState.FAILED, now, last_error=str(error), attempts=attempts)
+            )
             report.failed[record.id] = str(error)
-            log.warning("alert %s for storyline %s not sent: %s", record.id, record.storyline_id,
-                        error)
+            log.warning(
+                "alert %s for storyline %s not sent: %s", record.id, record.storyline_id, error
+            )
     store.save(finished)
     return report

@@ -31,4 +31,6 @@ class AlertSettings(BaseSettings):
     templates_dir: Path | None = Field(
         None, description="Folder of email templates overriding the bundled ones (same names)."
     )
-    max_attempts: int = Field(5, ge=1, description="Delivery attempts before an alert stays failed.")
+    max_attempts: int = Field(
+        5, ge=1, description="Delivery attempts before an alert stays failed."
+    )

@@ -119,15 +119,21 @@ async def _get(
             async with client.stream("GET", request.url, headers=headers) as resp:
                 declared = int(resp.headers.get("content-length") or 0)
                 if declared > max_bytes:
-                    return Fetched(request.url, resp.status_code,
-                                   error=f"response of {declared} bytes exceeds {max_bytes}")
+                    return Fetched(
+                        request.url,
+                        resp.status_code,
+                        error=f"response of {declared} bytes exceeds {max_bytes}",
+                    )
                 chunks: list[bytes] = []
                 size = 0
                 async for chunk in resp.aiter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
-                        return Fetched(request.url, resp.status_code,
-                                       error=f"response exceeds {max_bytes} bytes")
+                        return Fetched(
+                            request.url,
+                            resp.status_code,
+                            error=f"response exceeds {max_bytes} bytes",
+                        )
                     chunks.append(chunk)
         except httpx.TimeoutException as exc:
             return Fetched(request.url, None, error=f"timed out: {exc!r}", transient=True)
@@ -139,8 +145,16 @@ async def _get(
     last_modified = resp.headers.get("last-modified")
     retry_after = _retry_after(resp.headers.get("retry-after"))
     if status == 304 or 200 <= status < 300:
-        return Fetched(request.url, status, b"".join(chunks), content_type, str(resp.url), etag,
-                       last_modified, retry_after)
+        return Fetched(
+            request.url,
+            status,
+            b"".join(chunks),
+            content_type,
+            str(resp.url),
+            etag,
+            last_modified,
+            retry_after,
+        )
     return Fetched(
         request.url,
         status,
@@ -184,6 +198,8 @@ async def fetch_all(
             await http.aclose()
 
 
-def fetch_sync(requests: Sequence[Request], settings: FetchSettings, *, max_bytes: int) -> list[Fetched]:
+def fetch_sync(
+    requests: Sequence[Request], settings: FetchSettings, *, max_bytes: int
+) -> list[Fetched]:
     """:func:`fetch_all` for synchronous callers (each call runs its own event loop)."""
     return asyncio.run(fetch_all(requests, settings, max_bytes=max_bytes))

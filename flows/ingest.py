@@ -54,8 +54,9 @@ def poll_feeds(rt: Runtime, now: datetime) -> tuple[list[FeedPoll], dict[str, Fe
     states = rt.feed_states.load([f.id for f in feeds])
     due, deferred = pipeline.split_due(feeds, states, now)
     for feed in deferred:
-        get_run_logger().info("feed %s backing off until %s", feed.id,
-                              states[feed.id].next_poll_after)
+        get_run_logger().info(
+            "feed %s backing off until %s", feed.id, states[feed.id].next_poll_after
+        )
     return pipeline.poll_feeds(due, states, rt.fetch), states, len(deferred)
 
 
@@ -82,13 +83,33 @@ def parse_pages(
 
 
 @task(name="index-articles", **_retrying)
-def index_articles(rt: Runtime, outcome: ParseOutcome) -> tuple[int, int, int]:
-    """Create the new articles; returns created, already present, refused."""
+def index_articles(
+    rt: Runtime, outcome: ParseOutcome, now: datetime
+) -> tuple[int, int, list[DeadLetter]]:
+    """Create the new articles; returns created, already present, and refusals."""
     result = rt.articles.bulk_create(outcome.articles)
+    by_id = {item.id: item for item in outcome.articles}
+    refused = []
     for failure in result.failed:
-        get_run_logger().error("article %s refused by Elasticsearch: %s", failure.doc_id,
-                               failure.reason)
-    return len(result.created), len(result.existing), len(result.failed)
+        entry = by_id[failure.doc_id].entry
+        get_run_logger().error(
+            "article %s (feed %s) refused by Elasticsearch: %s",
+            entry.url,
+            entry.feed_id,
+            failure.reason,
+        )
+        refused.append(
+            DeadLetter(
+                "index",
+                entry.url,
+                failure.reason,
+                "IndexingError",
+                now,
+                entry.feed_id,
+                failure.transient,
+            )
+        )
+    return len(result.created), len(result.existing), refused
 
 
 @task(name="match-storylines", **_retrying)
@@ -128,13 +149,26 @@ def record_outcomes(
 ) -> None:
     """Save feed states (validators, backoff) and dead letters, after indexing succeeded."""
     max_backoff = timedelta(minutes=rt.fetch.max_backoff_minutes)
-    rt.feed_states.save(pipeline.next_state(p, states.get(p.feed.id), now, max_backoff) for p in polls)
+    incomplete = {d.feed_id for d in dead}
+    rt.feed_states.save(
+        pipeline.next_state(
+            p, states.get(p.feed.id), now, max_backoff, complete=p.feed.id not in incomplete
+        )
+        for p in polls
+    )
     letters = list(dead)
     for poll in polls:
         if poll.problems:
             letters.append(
-                DeadLetter("feed", poll.feed.url, "; ".join(poll.problems), "FeedError", now,
-                           poll.feed.id, poll.fetched.transient)
+                DeadLetter(
+                    "feed",
+                    poll.feed.url,
+                    "; ".join(poll.problems),
+                    "FeedError",
+                    now,
+                    poll.feed.id,
+                    poll.fetched.transient,
+                )
             )
     rt.dead_letters.record(letters)
 
@@ -166,25 +200,36 @@ def run_cycle(rt: Runtime) -> CycleReport:
     outcome = parse_pages(rt, new, fetch_pages(rt, new), now) if new else ParseOutcome()
     report.articles = len(outcome.articles)
     report.skipped = len(outcome.skipped)
-    report.indexed, report.already_indexed, report.index_failed = index_articles(rt, outcome)
-    record_outcomes(rt, polls, states, outcome.dead, now)
+    report.indexed, report.already_indexed, refused = index_articles(rt, outcome, now)
+    report.index_failed = len(refused)
+    dead = outcome.dead + refused
+    record_outcomes(rt, polls, states, dead, now)
     report.matches, report.alerts = match(rt, now)
     report.emails, report.emails_failed = deliver(rt, now)
     report.problems = [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]
-    report.problems += [f"{d.ref}: {d.reason}" for d in outcome.dead]
-    create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(report),
-                             description="Storywatch ingest cycle")
+    report.problems += [f"{d.ref}: {d.reason}" for d in dead]
+    create_markdown_artifact(
+        key="ingest-summary",
+        markdown=_summary_markdown(report),
+        description="Storywatch ingest cycle",
+    )
     return report
 
 
 def _summary_markdown(report: CycleReport) -> str:
     rows = [
-        ("feeds polled", report.feeds), ("feeds not modified", report.feeds_not_modified),
-        ("feeds failed", report.feeds_failed), ("feeds backing off", report.feeds_deferred),
-        ("entries seen", report.entries), ("new entries", report.new_entries),
-        ("articles parsed", report.articles), ("pages skipped", report.skipped),
-        ("indexed", report.indexed), ("matches", report.matches),
-        ("alerts", report.alerts), ("emails sent", report.emails),
+        ("feeds polled", report.feeds),
+        ("feeds not modified", report.feeds_not_modified),
+        ("feeds failed", report.feeds_failed),
+        ("feeds backing off", report.feeds_deferred),
+        ("entries seen", report.entries),
+        ("new entries", report.new_entries),
+        ("articles parsed", report.articles),
+        ("pages skipped", report.skipped),
+        ("indexed", report.indexed),
+        ("matches", report.matches),
+        ("alerts", report.alerts),
+        ("emails sent", report.emails),
         ("emails failed", report.emails_failed),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)

@@ -97,14 +97,17 @@ def poll_feeds(
             )
         )
     polls = []
-    for feed, fetched in zip(feeds, fetch_sync(requests, settings, max_bytes=settings.max_feed_bytes),
-                             strict=True):
+    for feed, fetched in zip(
+        feeds, fetch_sync(requests, settings, max_bytes=settings.max_feed_bytes), strict=True
+    ):
         if not fetched.ok:
             if fetched.error:
                 log.warning("feed %s (%s) failed: %s", feed.id, feed.url, fetched.error)
             polls.append(FeedPoll(feed, fetched, (), (fetched.error,) if fetched.error else ()))
             continue
-        parsed = parse_feed(fetched.content, feed.id, fetched.final_url or feed.url)
+        parsed = parse_feed(
+            fetched.content, feed.id, fetched.final_url or feed.url, fetched.content_type
+        )
         for problem in parsed.problems:
             log.warning("feed %s (%s): %s", feed.id, feed.url, problem)
         polls.append(FeedPoll(feed, fetched, parsed.entries, parsed.problems))
@@ -112,18 +115,29 @@ def poll_feeds(
 
 
 def next_state(
-    poll: FeedPoll, previous: FeedState | None, now: datetime, max_backoff: timedelta
+    poll: FeedPoll,
+    previous: FeedState | None,
+    now: datetime,
+    max_backoff: timedelta,
+    *,
+    complete: bool = True,
 ) -> FeedState:
-    """The feed's state after this poll: keep validators on success, back off on failure."""
+    """The feed's state after this poll: new validators on success, backoff on failure.
+
+    ``complete`` is False when some of the feed's new articles could not be fetched,
+    parsed or indexed: the old validators are kept so the next poll gets the whole feed
+    again (not a 304) and retries them.
+    """
     fetched, feed = poll.fetched, poll.feed
     failed = fetched.error is not None or (fetched.ok and not poll.entries and bool(poll.problems))
     if not failed:
+        fresh = fetched.ok and complete
         return FeedState(
             feed_id=feed.id,
             url=feed.url,
-            etag=fetched.etag if fetched.ok else (previous.etag if previous else None),
+            etag=fetched.etag if fresh else (previous.etag if previous else None),
             last_modified=fetched.last_modified
-            if fetched.ok
+            if fresh
             else (previous.last_modified if previous else None),
             last_polled=now,
             last_success=now,
@@ -190,8 +204,15 @@ def parse_pages(
     for entry, page in zip(entries, pages, strict=True):
         if not page.ok:
             outcome.dead.append(
-                DeadLetter("fetch", entry.url, page.error or f"HTTP {page.status}", "FetchError",
-                           now, entry.feed_id, page.transient)
+                DeadLetter(
+                    "fetch",
+                    entry.url,
+                    page.error or f"HTTP {page.status}",
+                    "FetchError",
+                    now,
+                    entry.feed_id,
+                    page.transient,
+                )
             )
             continue
         try:
@@ -203,8 +224,14 @@ def parse_pages(
         except Exception as exc:  # one bad page must not stop the batch; it is kept for replay
             log.exception("parsing %s (feed %s) failed", entry.url, entry.feed_id)
             outcome.dead.append(
-                DeadLetter("parse", entry.url, f"{type(exc).__name__}: {exc}", type(exc).__name__,
-                           now, entry.feed_id)
+                DeadLetter(
+                    "parse",
+                    entry.url,
+                    f"{type(exc).__name__}: {exc}",
+                    type(exc).__name__,
+                    now,
+                    entry.feed_id,
+                )
             )
             continue
         if not article.is_article:

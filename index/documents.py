@@ -73,7 +73,7 @@ def to_document(item: IngestedArticle) -> dict[str, Any]:
             "counts": list(a.facts.counts),
         },
         "related": [{"title": r.title, "url": r.url} for r in a.related],
-        "fingerprint": f"{a.fingerprint:016x}" if a.fingerprint is not None else None,
+        "fingerprint": a.fingerprint,
         "storylines": [],
         "matched_at": None,
         "paragraph_count": len(a.paragraphs),

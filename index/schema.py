@@ -71,7 +71,9 @@ def install_schema(es: Elasticsearch, names: IndexNames, now: datetime) -> None:
     """Install the templates and create the indices and the articles alias; idempotent."""
     try:
         for name in TEMPLATE_NAMES:
-            es.indices.put_index_template(name=names.template(name), **load_template(name, names.prefix))
+            es.indices.put_index_template(
+                name=names.template(name), **load_template(name, names.prefix)
+            )
         for index in (names.articles_for(now), names.feeds, names.alerts, names.deadletter):
             _create_if_missing(es, index)
     except ApiError as exc:

@@ -135,7 +135,9 @@ class ArticleStore:
             raise wrap_es_error(exc, "listing unmatched articles") from exc
         return [hit["_id"] for hit in resp["hits"]["hits"]]
 
-    def mark_matched(self, ids: Sequence[str], matches: dict[str, set[str]], when: datetime) -> None:
+    def mark_matched(
+        self, ids: Sequence[str], matches: dict[str, set[str]], when: datetime
+    ) -> None:
         """Record that ``ids`` were matched, and the storylines each matched (if any)."""
         if not ids:
             return

@@ -54,6 +54,15 @@ app = typer.Typer(
 )
 
 
+def _mount_subcommands() -> None:
+    from storywatch.flows.stack.cli import stack_app
+
+    app.add_typer(stack_app, name="stack")
+
+
+_mount_subcommands()
+
+
 def _prepare_prefect() -> None:
     """Run Prefect locally (its ephemeral API on SQLite) unless a server is configured."""
     state = Path(os.environ.get("STORYWATCH_STATE_DIR", DEFAULT_STATE_DIR))
@@ -88,7 +97,9 @@ def run(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Query-string syntax, e.g. 'S-400 AND Turkey'.")],
-    topic: Annotated[str | None, typer.Option(help="Only articles tagged with this topic id.")] = None,
+    topic: Annotated[
+        str | None, typer.Option(help="Only articles tagged with this topic id.")
+    ] = None,
     size: Annotated[int, typer.Option(help="How many hits.")] = 10,
     config: ConfigOption = DEFAULT_CONFIG_DIR,
 ) -> None:
@@ -102,18 +113,67 @@ def search(
     settings = EsSettings()
     es = build_client(settings)
     try:
-        hits = ArticleStore(es, IndexNames(settings.index_prefix)).search(query, topic=topic,
-                                                                          size=size)
+        hits = ArticleStore(es, IndexNames(settings.index_prefix)).search(
+            query, topic=topic, size=size
+        )
     except IndexingError as exc:
-        raise _fail(f"{exc} (is Elasticsearch up at {settings.es_url}? try `storywatch stack up`)") from None
+        raise _fail(
+            f"{exc} (is Elasticsearch up at {settings.es_url}? try `storywatch stack up`)"
+        ) from None
     finally:
         es.close()
-    table = Table(title=f"{len(hits)} hit(s) for {query!r}" + (f" in topic {topic}" if topic else ""))
+    table = Table(
+        title=f"{len(hits)} hit(s) for {query!r}" + (f" in topic {topic}" if topic else "")
+    )
     for column in ("title", "source", "published", "topics"):
         table.add_column(column)
     for hit in hits:
         table.add_row(hit.title, hit.source, (hit.published or "")[:10], ", ".join(hit.topics))
     console.print(table)
+
+
+@app.command()
+def demo(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
+    """Start the local stack, serve the bundled sample feeds, run one full cycle (offline)."""
+    from storywatch.configfile import ConfigError
+    from storywatch.flows.stack.cli import up
+    from storywatch.flows.stack.elasticsearch import plan_node
+    from storywatch.flows.stack.errors import StackError
+    from storywatch.flows.stack.feedserver import FeedServer
+    from storywatch.flows.stack.settings import StackSettings
+    from storywatch.flows.stack.smtp import SmtpDaemon
+    from storywatch.paths import SAMPLES_DIR
+
+    stack = StackSettings()
+    node = plan_node(stack)
+    up(timeout=300)
+    os.environ.setdefault("STORYWATCH_ES_URL", node.url)
+    os.environ.setdefault("STORYWATCH_SMTP_HOST", stack.smtp_host)
+    os.environ.setdefault("STORYWATCH_SMTP_PORT", str(stack.smtp_port))
+    _prepare_prefect()
+    from storywatch.flows.ingest import ingest
+
+    try:
+        with FeedServer(SAMPLES_DIR, port=stack.samples_port) as server:
+            console.print(f"Serving the sample feeds at {server.base_url}/feeds/")
+            report = ingest(str(config), {"samples": server.base_url})
+    except StackError as exc:
+        raise _fail(f"{exc} (set STORYWATCH_SAMPLES_PORT to a free port)") from None
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    for problem in report.problems:
+        console.print(f"[yellow]problem:[/] {problem}", highlight=False)
+    maildir = SmtpDaemon.from_settings(stack).maildir
+    console.print(
+        f"\nElasticsearch keeps running at {os.environ['STORYWATCH_ES_URL']} "
+        f"(alias {os.environ.get('STORYWATCH_INDEX_PREFIX', 'storywatch')}-articles).\n"
+        f"  Try:    storywatch search 'S-400 AND Turkey'\n"
+        f"  Emails: {maildir}/new/*.eml\n"
+        f"  Stop:   storywatch stack down   (or: make stop)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    print(report.summary("storywatch demo"))
 
 
 def main() -> None:

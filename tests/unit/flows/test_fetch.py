@@ -25,7 +25,9 @@ def test_sends_validators_and_reports_304() -> None:
             return httpx.Response(304)
         return httpx.Response(200, content=b"<rss/>", headers={"etag": '"v1"'})
 
-    first, second = run([Request("http://a.test/f"), Request("http://a.test/f", etag='"v1"')], handler)
+    first, second = run(
+        [Request("http://a.test/f"), Request("http://a.test/f", etag='"v1"')], handler
+    )
     assert first.ok and first.etag == '"v1"' and first.content == b"<rss/>"
     assert second.not_modified and not second.ok and second.error is None
     assert "if-none-match" not in seen[0]
@@ -42,7 +44,9 @@ def test_statuses_are_classified() -> None:
         return httpx.Response(status, headers={"retry-after": "120"})
 
     r503, r404 = run([Request("http://a.test/503"), Request("http://a.test/404")], handler)
-    assert r503.transient and r503.retry_after == 120 and r503.error == "HTTP 503 Service Unavailable"
+    assert (
+        r503.transient and r503.retry_after == 120 and r503.error == "HTTP 503 Service Unavailable"
+    )
     assert not r404.transient and r404.error is not None
 
 

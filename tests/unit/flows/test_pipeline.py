@@ -43,7 +43,9 @@ def test_not_modified_keeps_previous_validators() -> None:
 
 
 def test_failures_back_off_exponentially_up_to_the_ceiling() -> None:
-    failed = FeedPoll(FEED, Fetched(FEED.url, 503, error="HTTP 503", transient=True), (), ("HTTP 503",))
+    failed = FeedPoll(
+        FEED, Fetched(FEED.url, 503, error="HTTP 503", transient=True), (), ("HTTP 503",)
+    )
     state = None
     pauses = []
     for _ in range(8):
@@ -70,5 +72,8 @@ def test_an_article_listed_by_two_feeds_is_taken_once() -> None:
     a = FeedEntry("wire", "https://x.example/story?utm_source=wire", "A")
     b = FeedEntry("other", "https://x.example/story", "A again")
     c = FeedEntry("other", "https://x.example/else", "C")
-    polls = [FeedPoll(FEED, Fetched("", 200), (a,), ()), FeedPoll(FEED, Fetched("", 200), (b, c), ())]
+    polls = [
+        FeedPoll(FEED, Fetched("", 200), (a,), ()),
+        FeedPoll(FEED, Fetched("", 200), (b, c), ()),
+    ]
     assert unique_entries(polls) == [a, c]

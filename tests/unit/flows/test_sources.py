@@ -45,7 +45,9 @@ def test_unfilled_placeholder_names_the_feed(tmp_path: Path) -> None:
 
 
 def test_invalid_entry_reports_file_field_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "feeds:\n  - id: ok\n    url: https://a.example/f\n  - id: Bad Id\n    url: x\n")
+    path = write(
+        tmp_path, "feeds:\n  - id: ok\n    url: https://a.example/f\n  - id: Bad Id\n    url: x\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_feeds(path)
     message = str(err.value)
@@ -53,6 +55,8 @@ def test_invalid_entry_reports_file_field_and_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "feeds:\n  - {id: a, url: 'https://x/1'}\n  - {id: a, url: 'https://x/2'}\n")
+    path = write(
+        tmp_path, "feeds:\n  - {id: a, url: 'https://x/1'}\n  - {id: a, url: 'https://x/2'}\n"
+    )
     with pytest.raises(ConfigError, match="duplicate feed ids: a"):
         load_feeds(path)

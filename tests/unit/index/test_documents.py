@@ -35,7 +35,7 @@ def test_document_shape() -> None:
     assert doc["text"] == "One two three.\n\nFour five."
     assert doc["topic_ids"] == ["s-400"]
     assert doc["entities"] == {"person": ["Ana Ruiz"]}
-    assert doc["fingerprint"] == "0000000000000abc"
+    assert doc["fingerprint"] == 0xABC
     assert doc["word_count"] == 5
     assert doc["ingested_at"] == NOW.isoformat()
 
