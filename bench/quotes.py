@@ -35,6 +35,22 @@ FIXTURE_GOLD: dict[str, list[tuple[str, str]]] = {
         ("Petra Lindqvist", "Nobody should doubt our resolve"),
         ("Petra Lindqvist", "a question of national"),
     ],
+    "quotes-roles-british.txt": [
+        ("Lena Marsk", "This is the order we have been waiting for"),
+        ("Lena Marsk", "It keeps four hundred people in work"),
+        ("Piet Hallan", "The fleet is older than"),
+        ("Ansa Rohde", "Boats without crews"),
+        ("Tobias Wren", "We were told the price"),
+        ("Ivo Brandt", "We will hold management"),
+    ],
+    "patriots-football-report.txt": [
+        ("Mara Quist", "quiet but angry"),
+        ("Dario Fenn", "I just hit it and hoped"),
+        ("Dario Fenn", "The fans pushed us"),
+    ],
+    "patriot-act-debate.txt": [
+        ("Ellen Marsh", "Twenty-five years on"),
+    ],
 }
 
 

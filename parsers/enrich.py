@@ -6,42 +6,20 @@ and entity files) and pass it to :func:`enrich_article` for each article.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from storywatch.parsers.entities import ENTITY_TYPES, EntitiesFile, EntityMatcher, load_entities
+from storywatch.parsers.entities import EntitiesFile, EntityMatcher, load_entities
 from storywatch.parsers.facts import extract_facts
 from storywatch.parsers.fingerprint import simhash
 from storywatch.parsers.models import Article
-from storywatch.parsers.patterns import word_set
-from storywatch.parsers.people import (
-    NAME,
-    TITLE_WORDS,
-    People,
-    find_people,
-    is_org_like,
-    split_title,
-)
+from storywatch.parsers.names import collect_entities
+from storywatch.parsers.people import find_people
 from storywatch.parsers.quotes import attribute_quotes
 from storywatch.parsers.topics import CompiledTopic, TopicsFile, compile_topics, load_topics
 
 TOPICS_FILE = "topics.yaml"
 ENTITIES_FILE = "entities.yaml"
-
-_RUN = re.compile(NAME)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"‘(—–]\s*|\n)$")
-_NOT_NAMES = word_set(
-    """
-    i a an the this that these those there their they he she it we you his her its our but
-    and or so yet for nor if when while after before as at by in on of to with from however
-    meanwhile still also then now today yesterday tomorrow many some most more one two three
-    another other such all both each every no not what who why how where according speaking
-    going removing placing integrating administration officials monday tuesday wednesday
-    thursday friday saturday sunday january february march april may june july august
-    september october november december mr mrs ms dr
-    """
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,44 +62,8 @@ def enrich_article(article: Article, knowledge: Knowledge) -> Article:
     return replace(
         article,
         quotes=quotes,
-        entities=_entities(text, knowledge.entities, people),
+        entities=collect_entities(text, knowledge.entities, people),
         topics=tuple(sorted(topics, key=lambda h: (-h.score, h.id))),
         facts=extract_facts(text),
         fingerprint=simhash(text),
     )
-
-
-def _entities(text: str, matcher: EntityMatcher, people: People) -> dict[str, tuple[str, ...]]:
-    found: dict[str, dict[str, None]] = {etype: {} for etype in (*ENTITY_TYPES, "candidate")}
-    masked = list(text)
-    for mention in matcher.find(text):
-        found[mention.type][mention.name] = None
-        masked[mention.start : mention.end] = "#" * (mention.end - mention.start)
-    for name in people.names:
-        found["person"][name] = None
-    known = {n for names in found.values() for n in names}
-    known_words = {w for n in found["person"] for w in n.split()}
-    masked_text = "".join(masked)
-    for match in _RUN.finditer(masked_text):
-        name = _trim_run(match.group(0))
-        if not name or name in known or name in known_words or split_title(name)[1] in known:
-            continue
-        single = " " not in name
-        if all(w.lower() in TITLE_WORDS for w in name.split()):
-            continue  # "Turkish Foreign Minister": a title whose holder is named elsewhere
-        if single and (
-            name.lower() in _NOT_NAMES
-            or name.lower() in TITLE_WORDS
-            or _SENTENCE_START.search(masked_text[: match.start()][-3:] or "\n")
-        ):
-            continue
-        found["organization" if is_org_like(name) and not single else "candidate"][name] = None
-    return {etype: tuple(names) for etype, names in found.items() if names}
-
-
-def _trim_run(run: str) -> str:
-    """Drop possessives and leading sentence words from a capitalised run."""
-    words = re.sub(r"['’]s\b", "", run).strip(" .,-").split()
-    while words and words[0].lower() in _NOT_NAMES:
-        words.pop(0)
-    return " ".join(words)

@@ -3,7 +3,8 @@
 Each entity has one canonical name and any number of aliases ("Erdogan",
 "Recep Tayyip Erdogan" -> one person). Aliases listed under ``ambiguous`` count
 only when one of the ``context`` patterns matches nearby ("Patriot" the missile,
-not the newspaper); ``exclude`` patterns veto overlapping matches ("Patriot Act").
+not the newspaper) and the ``not_context`` patterns do not show another subject
+(a football team); ``exclude`` patterns veto overlapping matches ("Patriot Act").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ Regex = Annotated[str, AfterValidator(check_regex)]
 EntityType = Literal["person", "organization", "place", "system"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("person", "organization", "place", "system")
 _CONTEXT_WINDOW = 200
+_NOT_CONTEXT_WINDOW = 1000
 
 
 class EntityConfig(BaseModel):
@@ -34,6 +36,8 @@ class EntityConfig(BaseModel):
     ambiguous: list[str] = Field(default_factory=list)
     context: list[Regex] = Field(default_factory=list)
     exclude: list[Regex] = Field(default_factory=list)
+    not_context: list[Regex] = Field(default_factory=list)
+    not_context_min: int = Field(default=2, ge=1)
     case_sensitive: bool = True
 
     @model_validator(mode="after")
@@ -71,6 +75,8 @@ class _Entry:
     ambiguous: bool
     context: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
+    not_context: tuple[re.Pattern[str], ...] = ()
+    not_context_min: int = 2
 
 
 class EntityMatcher:
@@ -98,8 +104,17 @@ class EntityMatcher:
         flags = 0 if entity.case_sensitive else re.IGNORECASE
         context = tuple(re.compile(p, flags) for p in entity.context)
         exclude = tuple(re.compile(p, re.IGNORECASE) for p in entity.exclude)
+        not_context = tuple(re.compile(p, re.IGNORECASE) for p in entity.not_context)
         for alias in dict.fromkeys([entity.name, *entity.aliases, *entity.ambiguous]):
-            entry = _Entry(etype, entity.name, alias in ambiguous, context, exclude)
+            entry = _Entry(
+                etype,
+                entity.name,
+                alias in ambiguous,
+                context,
+                exclude,
+                not_context,
+                entity.not_context_min,
+            )
             if entity.case_sensitive:
                 self._entries.setdefault(alias, entry)
                 sensitive.append(alias)
@@ -148,7 +163,11 @@ class EntityMatcher:
         if not entry.ambiguous:
             return True
         window = text[max(0, start - _CONTEXT_WINDOW) : end + _CONTEXT_WINDOW]
-        return any(p.search(window) for p in entry.context)
+        if not any(p.search(window) for p in entry.context):
+            return False
+        wide = text[max(0, start - _NOT_CONTEXT_WINDOW) : end + _NOT_CONTEXT_WINDOW]
+        hits = sum(1 for p in entry.not_context for _ in p.finditer(wide))
+        return not entry.not_context or hits < entry.not_context_min
 
 
 def _alternation(aliases: list[str]) -> str:

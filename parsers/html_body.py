@@ -17,11 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from storywatch.parsers.blocks import Block, clean_inline
+from storywatch.parsers.html_related import (
+    MARKER_TAG,
+    replace_teaser_boxes,
+    teaser_links,
+    unique_links,
+)
 from storywatch.parsers.models import RelatedLink
 from storywatch.parsers.patterns import word_set
 
@@ -49,7 +54,8 @@ _BOILER_PARTS = word_set(
     advert advertisement adunit sponsor sponsored promo promotion sidebar nav navbar
     navigation menu breadcrumb breadcrumbs footer masthead byline bio tags taglist outbrain
     taboola popular trending mostread paywall modal popup overlay toolbar widget banner
-    pagination pager rating reactions caption credit hidden hide sr srOnly visually skip
+    pagination pager rating reactions caption credit sr srOnly visually skip pullquote pull
+    tweet embed instagram
     teaser teasers more readmore author authors dateline timestamp meta print tools follow
     donate
     """
@@ -59,6 +65,9 @@ _POSITIVE_PARTS = word_set(
     article body content entry main story text post prose richtext
     """
 )
+# Microdata for the byline and dates: metadata, read by html_meta, never body text.
+_META_ITEMPROPS = frozenset({"author", "datePublished", "dateModified", "publisher", "creator"})
+# "hidden" is not a boilerplate word: Drupal marks the body field "field--label-hidden".
 _STATE_PREFIXES = ("has-", "is-", "with-", "no-", "js-")
 _CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 _BOILER_TEXT = re.compile(
@@ -67,12 +76,14 @@ _BOILER_TEXT = re.compile(
     r"follow us.{0,40}|print|email|comments?(?: \(\d+\))?|photo:.{0,80}|image:.{0,80}|"
     r"(?:all )?rights reserved.{0,40}|© ?.{0,80}|copyright .{0,80}|"
     r"(?:next|previous) page|page \d+(?: of \d+)?|continue reading.{0,40}|"
-    r"we use cookies.{0,200})$",
+    r"we use cookies.{0,200}|"
+    r"(?:posted|published|updated|last updated)(?: on)?:? [\w ,:.]{0,40}\d{4}.{0,20}|"
+    r"(?:print|e-?mail|share)[^|]{0,25}(?:\s*\|\s*(?:print|e-?mail|share)[^|]{0,25})+)$",
     re.IGNORECASE,
 )
 _TEASER_TEXT = re.compile(
     r"^(?:related(?: article| story| stories| coverage)?|read more|read also|see also|"
-    r"more on this(?: story)?|recommended|also read)\s*[:|»>–—-]\s*(?P<title>.+)$",
+    r"more on this(?: story)?|recommended|also read)(?:\s*[:|»>–—-]\s*|\s+(?=[A-Z]))(?P<title>.+)$",
     re.IGNORECASE,
 )
 _MIN_PARAGRAPH_CHARS = 25
@@ -88,6 +99,8 @@ class BodyResult:
     page_link_density: float = 0.0
     #: Headline-like links in the chosen container (many suggest a section front).
     teaser_headlines: int = 0
+    #: Links of the teaser boxes swapped out of the page, by placeholder number.
+    teaser_boxes: list[tuple[RelatedLink, ...]] = field(default_factory=list)
 
 
 def extract_body(root: HtmlElement, url: str) -> BodyResult:
@@ -98,6 +111,7 @@ def extract_body(root: HtmlElement, url: str) -> BodyResult:
     page_text = _text_len(page)
     page_links = sum(_text_len(a) for a in page.iter("a"))
     result.page_link_density = page_links / page_text if page_text else 0.0
+    result.teaser_boxes = replace_teaser_boxes(page, url, _class_parts)
     _prune(page)
     container = _best_container(page)
     if container is None:
@@ -109,6 +123,7 @@ def extract_body(root: HtmlElement, url: str) -> BodyResult:
     for part in parts:
         for kind, el, text in _linearize(part):
             _emit(result, kind, el, text, url)
+    result.related = list(unique_links(result.related))
     return result
 
 
@@ -129,6 +144,8 @@ def _is_boilerplate(el: HtmlElement) -> bool:
         return True
     style = el.get("style")
     if style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
+        return True
+    if el.get("itemprop") in _META_ITEMPROPS:
         return True
     return any(part in _BOILER_PARTS for part in _class_parts(el))
 
@@ -210,8 +227,30 @@ def _own_text(el: HtmlElement) -> str:
     return clean_inline(" ".join(chunks))
 
 
+def _repeated_posts(best: HtmlElement) -> list[HtmlElement] | None:
+    """The posts of a liveblog: three or more same-class siblings around ``best``, all text."""
+    node = best
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            return None
+        cls = node.get("class")
+        if cls:
+            same = [s for s in parent if s.tag == node.tag and s.get("class") == cls]
+            if len(same) >= 3 and all(
+                any(len(_own_text(p)) >= 80 for p in s.iter("p")) and _link_density(s) < 0.3
+                for s in same
+            ):
+                return same
+        node = parent
+    return None
+
+
 def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
     """The container plus siblings that carry more of the same body."""
+    posts = _repeated_posts(best)
+    if posts:
+        return posts
     parent = best.getparent()
     if parent is None:
         return [best]
@@ -233,7 +272,11 @@ def _linearize(el: HtmlElement) -> Iterator[tuple[str, HtmlElement, str]]:
     buffer: list[str] = [el.text or ""]
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
+        if tag == MARKER_TAG:
+            yield from _flush(el, buffer)
+            buffer = []
+            yield ("related", child, child.get("data-box", ""))
+        elif tag == "br":
             # Only a paragraph-level container (a div of <br>-separated text) breaks here.
             if el.tag not in _PARAGRAPH_TAGS:
                 yield from _flush(el, buffer)
@@ -258,11 +301,14 @@ def _flush(el: HtmlElement, buffer: list[str]) -> Iterator[tuple[str, HtmlElemen
 
 
 def _emit(result: BodyResult, kind: str, el: HtmlElement, text: str, url: str) -> None:
+    if kind == "related":
+        if text.isdigit() and int(text) < len(result.teaser_boxes):
+            result.related.extend(result.teaser_boxes[int(text)])
+        return
     teaser = _TEASER_TEXT.match(text)
     if teaser:
-        hrefs = el.xpath(".//a/@href")
-        link = urljoin(url, str(hrefs[0])) if hrefs else None
-        result.related.append(RelatedLink(title=teaser["title"].strip(), url=link))
+        links = list(teaser_links(el.xpath(".//a[@href]"), url))
+        result.related.extend(links or [RelatedLink(title=teaser["title"].strip())])
         return
     if _BOILER_TEXT.match(text):
         return

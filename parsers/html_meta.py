@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from storywatch.parsers.blocks import clean_inline
 from storywatch.parsers.dates import date_from_url, parse_date
 from storywatch.parsers.language import normalize_lang
+from storywatch.parsers.urls import resolve_http_url
 
 ARTICLE_TYPES = frozenset(
     {
@@ -115,7 +115,11 @@ def extract_meta(tree: HtmlElement, url: str, ld_blobs: list[str]) -> PageMeta:
         or meta.get("parsely-section")
         or None
     )
-    canonical = _first_attr(tree, "//link[@rel='canonical']/@href") or meta.get("og:url")
+    # A canonical that does not resolve to a real http(s) URL (an unfilled template
+    # placeholder, a relative path on a page read from disk) is dropped, not guessed.
+    canonical = resolve_http_url(
+        url, _first_attr(tree, "//link[@rel='canonical']/@href")
+    ) or resolve_http_url(url, meta.get("og:url"))
     description = meta.get("og:description") or meta.get("description") or ""
     return PageMeta(
         title=clean_inline(title),
@@ -125,7 +129,7 @@ def extract_meta(tree: HtmlElement, url: str, ld_blobs: list[str]) -> PageMeta:
         lang=lang,
         site_name=clean_inline(site_name) if site_name else None,
         section=clean_inline(section) if section else None,
-        canonical_url=urljoin(url, canonical) if canonical else None,
+        canonical_url=canonical,
         description=clean_inline(description),
         page_types=page_types,
     )

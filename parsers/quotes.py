@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from storywatch.parsers.models import Quote
 from storywatch.parsers.people import (
     NAME,
+    ROLE_PHRASE,
     SPEECH_VERBS,
     People,
     is_org_like,
@@ -24,16 +25,22 @@ from storywatch.parsers.people import (
 
 _OPENERS = '“„«"'
 _CLOSERS = '”»"'
+# A role written before the name: "said manager Gareth Pryce", "chief executive Lena
+# Voskuijlen said", "Pentagon spokesman Cmdr. James Ortega said".
+_PRE = rf"(?:(?:the\s+)?(?P<pre>{ROLE_PHRASE})\s+)?"
+# "continued to", "is said to": the verb does not introduce speech.
+_VERB = rf"(?:{SPEECH_VERBS})(?!\s+to\b)"
 # After a quote: "said Name, role." / "Name said" / "Name, role, said" / "he said".
-_AFTER_VERB_FIRST = re.compile(rf"^[\s,]*(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?P<rest>[^“”\"]*)")
+_AFTER_VERB_FIRST = re.compile(rf"^[\s,]*{_VERB}\s+{_PRE}(?P<name>{NAME})(?P<rest>[^“”\"]*)")
 _AFTER_NAME_FIRST = re.compile(
-    rf"^[\s,]*(?P<name>{NAME}|he|she|they)(?:,\s+(?P<role>[^,“”\"]{{3,160}}?),)?\s+"
-    rf"(?:{SPEECH_VERBS})\b"
+    rf"^[\s,]*{_PRE}(?P<name>{NAME}|he|she|they)(?:,\s+(?P<role>[^,“”\"]{{3,160}}?),)?\s+"
+    rf"{_VERB}\b"
 )
 # Before a quote: "... he said Turkey's purchase of the S-400 “has the potential".
+# "A spokeswoman, Rachel Dunmore, said ...": a name set off by commas before the verb.
 _BEFORE = re.compile(
-    rf"(?P<name>{NAME}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+(?P<role>[^,“”\"]{{3,160}}),)?\s+"
-    rf"(?:{SPEECH_VERBS})(?P<gap>[^.!?“”\"]{{0,160}})$"
+    rf"{_PRE}(?P<name>{NAME}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+(?P<role>[^,“”\"]{{3,160}}),|,)?\s+"
+    rf"{_VERB}(?P<gap>[^.!?“”\"]{{0,160}})$"
 )
 _ACCORDING = re.compile(rf"according to (?P<name>{NAME})")
 _ROLE_END = re.compile(r"(?<![A-Z])\.(?=\s|$)|[;“”\"]")
@@ -53,8 +60,14 @@ def find_quote_spans(paragraph: str) -> list[_Span]:
     i, n = 0, len(paragraph)
     while i < n:
         char = paragraph[i]
-        if char in _OPENERS and (char != '"' or i == 0 or not paragraph[i - 1].isalnum()):
+        after_word = i > 0 and paragraph[i - 1].isalnum()
+        if char in _OPENERS and (char != '"' or not after_word):
             end = _closing(paragraph, i + 1)
+            spans.append(_Span(i + 1, end))
+            i = end + 1
+        elif char == "‘" and not after_word and i + 1 < n and not paragraph[i + 1].isspace():
+            # British style: ‘...’ for speech, “...” for a quote inside it.
+            end = _closing_single(paragraph, i + 1)
             spans.append(_Span(i + 1, end))
             i = end + 1
         else:
@@ -81,6 +94,23 @@ def _closing(paragraph: str, start: int) -> int:
     return len(paragraph)
 
 
+def _closing_single(paragraph: str, start: int) -> int:
+    """Index of the ’ closing a ‘-quote: not an apostrophe ("isn’t", "the players’ union")."""
+    fallback: int | None = None
+    for j in range(start + 1, len(paragraph)):
+        if paragraph[j] != "’":
+            continue
+        nxt = paragraph[j + 1] if j + 1 < len(paragraph) else " "
+        if nxt.isalnum():
+            continue  # inside a word: "isn’t", "Ankara’s"
+        prev = paragraph[j - 1]
+        if prev in ",.!?…;:—–-" or prev != "s" or nxt in ",.;:!?":
+            return j
+        # "players’ union": a plural possessive, unless nothing better closes the quote.
+        fallback = j if fallback is None else fallback
+    return fallback if fallback is not None else len(paragraph)
+
+
 def attribute_quotes(paragraphs: tuple[str, ...], people: People) -> tuple[Quote, ...]:
     """Every direct quote of the article with its speaker and role, in reading order.
 
@@ -103,13 +133,17 @@ def attribute_quotes(paragraphs: tuple[str, ...], people: People) -> tuple[Quote
             after = paragraph[min(span.end + 1, len(paragraph)) : after_end]
             before = paragraph[before_start : max(span.start - 1, 0)]
             speaker, role, partial = _attribute(after, before, offset + span.start, people)
-            if speaker is None and last_speaker[0] and index - last_speaker[1] <= 1:
-                # A quote continued after the attribution, here or in the next paragraph.
+            continues = index == last_speaker[1] or (
+                index - last_speaker[1] == 1 and not paragraph[: span.start - 1].strip()
+            )
+            if speaker is None and last_speaker[0] and continues:
+                # A quote continued after the attribution: later in the same paragraph, or
+                # opening the next one (not a fragment inside someone else's narration).
                 speaker = last_speaker[0]
             if speaker is None and len(text.split()) < _MIN_UNATTRIBUTED_WORDS:
                 continue  # scare quotes and titles, not speech
             if speaker is not None:
-                if speaker not in people.names:
+                if speaker not in people.names and not is_org_like(speaker):
                     # Later "Reyes said" must find the Tomas Reyes quoted here.
                     people.add(speaker, offset + span.start, role)
                 if role and len(role) > len(stated_roles.get(speaker, "")):
@@ -132,39 +166,42 @@ def _attribute(
     """(speaker, role, partial) from the text around one quote."""
     match = _AFTER_VERB_FIRST.match(after)
     if match:
-        title, name = split_title(match["name"])
-        role_tail = _role_from_rest(match["rest"])
-        speaker = _resolve(name, position, people)
+        speaker, title = _speaker(match["name"], position, people)
         if speaker:
-            return speaker, _join(title, role_tail), False
+            return speaker, _join(match["pre"], title, _role_from_rest(match["rest"])), False
     match = _AFTER_NAME_FIRST.match(after)
     if match:
-        title, name = split_title(match["name"])
-        speaker = _resolve(name, position, people)
+        speaker, title = _speaker(match["name"], position, people)
         if speaker:
-            return speaker, _join(title, match["role"]), False
+            return speaker, _join(match["pre"], title, match["role"]), False
     match = _BEFORE.search(before)
     if match:
-        title, name = split_title(match["name"])
-        speaker = _resolve(name, position, people)
+        speaker, title = _speaker(match["name"], position, people)
         if speaker:
             # Words between the verb and the quote mean the quote is part of reported speech.
-            return speaker, _join(title, match["role"]), bool(match["gap"].strip(" :,"))
+            partial = bool(match["gap"].strip(" :,"))
+            return speaker, _join(match["pre"], title, match["role"]), partial
     match = _ACCORDING.match(after.strip(" ,"))
     if match:
-        speaker = _resolve(split_title(match["name"])[1], position, people)
+        speaker, _ = _speaker(match["name"], position, people)
         if speaker:
             return speaker, None, False
     return None, None, False
 
 
-def _resolve(name: str, position: int, people: People) -> str | None:
-    if name.lower() in _PRONOUNS:
-        return people.last_before(position)
-    if is_org_like(name):
-        return name  # "the ministry said" style speakers: an organisation speaking
+def _speaker(run: str, position: int, people: People) -> tuple[str | None, str]:
+    """(speaker, title written before the name) for a capitalised run or a pronoun."""
+    if run.lower() in _PRONOUNS:
+        return people.last_before(position), ""
+    if is_org_like(run):
+        # "The Turkish Defense Ministry said": an organisation speaking, named in full.
+        words = run.split()
+        if words[0].lower() == "the":
+            words.pop(0)
+        return " ".join(words), ""
+    title, name = split_title(run)
     # An unknown lone surname is still better than borrowing the previous speaker.
-    return people.resolve(name) or (name if name[:1].isupper() else None)
+    return people.resolve(name) or (name if name[:1].isupper() else None), title
 
 
 def _role_from_rest(rest: str) -> str | None:
@@ -175,6 +212,8 @@ def _role_from_rest(rest: str) -> str | None:
     return role or None
 
 
-def _join(title: str, role: str | None) -> str | None:
-    parts = [p.strip() for p in (title, role or "") if p and p.strip()]
+def _join(pre: str | None, title: str, role: str | None) -> str | None:
+    """One role string: what stands before the name ("Pentagon spokesman Cmdr."), then after."""
+    before = " ".join(p.strip() for p in (pre or "", title) if p and p.strip())
+    parts = [p.strip() for p in (before, role or "") if p and p.strip()]
     return ", ".join(parts) or None

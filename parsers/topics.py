@@ -2,9 +2,11 @@
 
 A topic fires when the weights of its matching rules add up to ``min_score``.
 Each rule is a phrase or a regex, optionally required to have context ``near``
-it (every ``near`` pattern must match within ``window`` characters) and vetoed
+it (every ``near`` pattern must match within ``window`` characters), vetoed
 when an ``exclude`` pattern overlaps the match ("Patriot Act" is not the
-missile). Users add topics in the YAML file without code.
+missile) and when ``not_near`` patterns show another subject around it (a
+football report about a team called the Patriots). Users add topics in the
+YAML file without code.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from storywatch.parsers.patterns import check_regex, compile_regex, phrase_regex
 Regex = Annotated[str, AfterValidator(check_regex)]
 #: A title match weighs this many times a body match: headlines state what a story is about.
 TITLE_WEIGHT = 2.0
+#: How much of the body lends context (``near``, ``not_near``) to a headline match.
+_TITLE_CONTEXT_CHARS = 1500
 
 
 class TopicRule(BaseModel):
@@ -38,6 +42,9 @@ class TopicRule(BaseModel):
     near: list[Regex] = Field(default_factory=list)
     window: int = Field(default=200, ge=10, le=5000)
     exclude: list[Regex] = Field(default_factory=list)
+    not_near: list[Regex] = Field(default_factory=list)
+    not_near_window: int = Field(default=1000, ge=10, le=20000)
+    not_near_min: int = Field(default=1, ge=1)
     max_hits: int = Field(default=3, ge=1)
 
     @model_validator(mode="after")
@@ -87,13 +94,25 @@ class CompiledRule:
     window: int
     exclude: tuple[re.Pattern[str], ...]
     max_hits: int
+    not_near: tuple[re.Pattern[str], ...] = ()
+    not_near_window: int = 1000
+    not_near_min: int = 1
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Spans where this rule fires in ``text``."""
+    def find(self, text: str, limit: int | None = None) -> list[tuple[int, int]]:
+        """Spans where this rule fires in ``text`` (ending by ``limit``, when given).
+
+        Text past ``limit`` only lends context: a headline is searched with the
+        start of the body after it, so "Patriots top of the league" sees the
+        football report below it.
+        """
         spans: list[tuple[int, int]] = []
-        for match in self.regex.finditer(text):
+        for match in self.regex.finditer(text, 0, len(text) if limit is None else limit):
             start, end = match.span()
-            if self._vetoed(text, start, end) or not self._has_context(text, start, end):
+            if (
+                self._vetoed(text, start, end)
+                or not self._has_context(text, start, end)
+                or self._in_other_context(text, start, end)
+            ):
                 continue
             spans.append((start, end))
             if len(spans) >= self.max_hits:
@@ -108,6 +127,19 @@ class CompiledRule:
             for pattern in self.exclude
             for m in pattern.finditer(window)
         )
+
+    def _in_other_context(self, text: str, start: int, end: int) -> bool:
+        """True when ``not_near`` patterns match often enough around the match."""
+        if not self.not_near:
+            return False
+        window = text[max(0, start - self.not_near_window) : end + self.not_near_window]
+        hits = 0
+        for pattern in self.not_near:
+            for _ in pattern.finditer(window):
+                hits += 1
+                if hits >= self.not_near_min:
+                    return True
+        return False
 
     def _has_context(self, text: str, start: int, end: int) -> bool:
         if not self.near:
@@ -132,9 +164,11 @@ class CompiledTopic:
         # Rules are listed strongest first; a weaker rule re-matching the same
         # words ("Patriot" inside "Patriot missiles") must not count twice.
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
+        headed = f"{title}\n\n{text[:_TITLE_CONTEXT_CHARS]}"
         for rule in self.rules:
             for field_name, source, factor in (("title", title, TITLE_WEIGHT), ("text", text, 1.0)):
-                for start, end in rule.find(source):
+                found = rule.find(headed, len(title)) if field_name == "title" else rule.find(text)
+                for start, end in found:
                     if any(s < end and start < e for s, e in taken[field_name]):
                         continue
                     taken[field_name].append((start, end))
@@ -174,6 +208,9 @@ def _compile_rule(rule: TopicRule) -> CompiledRule:
         window=rule.window,
         exclude=tuple(compile_regex(p, case_sensitive=False) for p in rule.exclude),
         max_hits=rule.max_hits,
+        not_near=tuple(compile_regex(p, case_sensitive=False) for p in rule.not_near),
+        not_near_window=rule.not_near_window,
+        not_near_min=rule.not_near_min,
     )
 
 

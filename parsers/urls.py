@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Parameters that identify the click, not the page.
 _TRACKING_PARAMS = frozenset(
@@ -65,3 +65,25 @@ def canonicalize_url(url: str) -> str:
     ]
     query = urlencode(sorted(query_items), doseq=True)
     return urlunsplit((scheme, host, path, query, ""))
+
+
+def resolve_http_url(base: str, href: str | None) -> str | None:
+    """``href`` made absolute against ``base``, or None unless that is a real http(s) URL.
+
+    Template placeholders left unresolved (``{{base_url}}/a``), whitespace inside
+    the address and non-web schemes (``file:``, ``javascript:``) give None: a
+    bogus URL is worse than none, since ids and deduplication derive from it.
+    """
+    if not href:
+        return None
+    href = href.strip()
+    if not href or any(mark in href for mark in ("{{", "}}", "{%", "%}")) or re.search(r"\s", href):
+        return None
+    try:
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return joined

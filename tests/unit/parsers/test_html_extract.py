@@ -37,7 +37,12 @@ def test_metadata(fixtures_dir: Path) -> None:
     assert article.site_name == "The Coastal Ledger"
     assert article.section == "Local"
     assert article.canonical_url == "https://ledger.example/2024/06/14/harbour-dredging-plan/"
-    assert article.related[0].url == "https://ledger.example/2024/03/03/dredging-history"
+    # The inline "Related" box and the "Read more:" line, in reading order.
+    assert [r.url for r in article.related] == [
+        "https://ledger.example/2024/05/01/port-budget",
+        "https://ledger.example/2024/04/02/ferry",
+        "https://ledger.example/2024/03/03/dredging-history",
+    ]
 
 
 def test_meta_tag_and_url_fallbacks() -> None:

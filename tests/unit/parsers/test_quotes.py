@@ -62,3 +62,57 @@ def test_apostrophes_do_not_close_quotes() -> None:
     paragraph = "“The port’s future isn’t in doubt,” she said."
     spans = find_quote_spans(paragraph)
     assert [paragraph[s.start : s.end] for s in spans] == ["The port’s future isn’t in doubt,"]
+
+
+def test_british_single_quotes_roles_and_ranks(fixtures_dir: Path, knowledge: Knowledge) -> None:
+    text = (fixtures_dir / "texts" / "quotes-roles-british.txt").read_text(encoding="utf-8")
+    quotes = enrich_article(parse_text(text), knowledge).quotes
+    got = [(q.speaker, q.role, q.text[:20]) for q in quotes]
+    assert got == [
+        ("Lena Marsk", "chief executive", "This is the order we"),
+        ("Lena Marsk", "chief executive", "It keeps four hundre"),
+        ("Piet Hallan", "Defence ministry spokesman Cmdr.", "The fleet is older t"),
+        ("Ansa Rohde", "Brig. Gen.", "Boats without crews "),
+        ("Tobias Wren", "Sen., a critic of the programme", "We were told the pri"),
+        ("Ivo Brandt", "works council chair", "We will hold managem"),
+    ]
+
+
+def test_single_quote_spans_skip_apostrophes() -> None:
+    paragraph = "‘The players’ union agrees and the club’s board isn’t worried,’ she said."
+    spans = find_quote_spans(paragraph)
+    assert [paragraph[s.start : s.end] for s in spans] == [
+        "The players’ union agrees and the club’s board isn’t worried,"
+    ]
+    assert find_quote_spans("It was the ’90s, and Ankara’s plan stalled.") == []
+
+
+def test_role_set_off_by_commas_before_the_name(knowledge: Knowledge) -> None:
+    text = (
+        "A department spokeswoman, Rachel Dunmore, said the office continued to "
+        "“engage intensively” with the port authority on the new tolls."
+    )
+    article = enrich_article(parse_text(text), knowledge)
+    assert [(q.speaker, q.role, q.partial) for q in article.quotes] == [
+        ("Rachel Dunmore", "department spokeswoman", True)
+    ]
+
+
+def test_organisation_speaker_is_not_a_person(knowledge: Knowledge) -> None:
+    text = (
+        "The Valdorian Defense Ministry said in a statement that “contracts signed in good "
+        "faith must be honoured by every partner in the programme.”"
+    )
+    article = enrich_article(parse_text(text), knowledge)
+    assert article.quotes[0].speaker == "Valdorian Defense Ministry"
+    assert "Valdorian Defense Ministry" not in article.entities.get("person", ())
+
+
+def test_he_said_after_a_surname_only_mention(fixtures_dir: Path, knowledge: Knowledge) -> None:
+    text = (fixtures_dir / "texts" / "patriots-football-report.txt").read_text(encoding="utf-8")
+    pairs = _pairs(text, knowledge)
+    assert pairs == [
+        ("Mara Quist", "quiet but angry"),
+        ("Dario Fenn", "I just hit it and hoped"),
+        ("Dario Fenn", "The fans pushed us all th"),
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.models import Article
+from storywatch.parsers.text import parse_text
 
 
 def _article(text: str, title: str = "") -> Article:
@@ -78,3 +81,72 @@ def test_unknown_capitalised_names_become_candidates(knowledge: Knowledge) -> No
     entities = enrich_article(_article(text), knowledge).entities
     assert "Zarvex Dynamics" in entities["candidate"]
     assert "Kolbrun Shipyard" in entities["candidate"]
+
+
+def _fixture(fixtures_dir: Path, name: str) -> str:
+    return (fixtures_dir / "texts" / name).read_text(encoding="utf-8")
+
+
+def test_football_report_is_not_the_missile(fixtures_dir: Path, knowledge: Knowledge) -> None:
+    # A team called the Patriots, a "missile" of a shot, in the headline and the body.
+    article = enrich_article(
+        parse_text(_fixture(fixtures_dir, "patriots-football-report.txt")), knowledge
+    )
+    assert "missile" in article.text and article.title.startswith("Patriots")
+    assert "patriot" not in article.topic_ids
+    assert "Patriot" not in article.entities.get("system", ())
+
+
+def test_patriot_act_fixture_is_not_the_missile(fixtures_dir: Path, knowledge: Knowledge) -> None:
+    article = enrich_article(
+        parse_text(_fixture(fixtures_dir, "patriot-act-debate.txt")), knowledge
+    )
+    assert "patriot" not in article.topic_ids
+    assert "Patriot" not in article.entities.get("system", ())
+
+
+def test_sports_words_far_from_a_missile_story_do_not_veto(knowledge: Knowledge) -> None:
+    text = (
+        "Poland asked for more Patriot interceptors this week. The Patriot system has "
+        "protected the airport since spring, officials said."
+    )
+    assert "patriot" in _topics(text, knowledge)
+
+
+def test_committee_name_fragments_are_not_entities(knowledge: Knowledge) -> None:
+    text = (
+        "The senator sits on the Senate Foreign Relations and Armed Services committees, "
+        "and she chairs the Kolbrun Harbour subcommittee."
+    )
+    entities = enrich_article(_article(text), knowledge).entities
+    names = {n for names in entities.values() for n in names}
+    assert not names & {"Foreign Relations", "Armed Services", "Kolbrun Harbour"}
+    assert "Senate" in entities["organization"]
+
+
+def test_trump_administration_is_not_the_person(knowledge: Knowledge) -> None:
+    text = "Trump administration officials met Turkish diplomats on Monday in Ankara."
+    entities = enrich_article(_article(text), knowledge).entities
+    assert "Donald Trump" not in entities.get("person", ())
+    named = "Donald Trump met Turkish diplomats on Monday, and Trump said talks went well."
+    assert "Donald Trump" in enrich_article(_article(named), knowledge).entities["person"]
+
+
+def test_organisation_names_run_across_of_and_past_aliases(knowledge: Knowledge) -> None:
+    text = (
+        "Zeynep Akgul, secretary-general of the Turkish Aerospace Suppliers Association, "
+        "said members had spoken to Orla Byrne of the Lindqvist Institute for Security Studies "
+        "and to officials at Turkey's Presidency of Defense Industries."
+    )
+    entities = enrich_article(_article(text), knowledge).entities
+    orgs = set(entities["organization"])
+    assert {
+        "Turkish Aerospace Suppliers Association",
+        "Lindqvist Institute for Security Studies",
+        "Presidency of Defense Industries",
+    } <= orgs
+    # The configured "Turkish Aerospace" is only part of a longer name here.
+    assert "Turkish Aerospace" not in orgs
+    assert "Turkey" in entities["place"]
+    assert set(entities["person"]) == {"Zeynep Akgul", "Orla Byrne"}
+    assert not any(" of the " in o for o in orgs)
