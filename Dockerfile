@@ -32,4 +32,4 @@ USER storywatch
 
 ENV PATH="/app/.venv/bin:$PATH"
 
-CMD ["storywatch", "run"]
+CMD ["storywatch", "run", "--every", "5m"]

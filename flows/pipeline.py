@@ -68,13 +68,16 @@ class FeedPoll:
 
 
 def split_due(
-    feeds: Sequence[Feed], states: dict[str, FeedState], now: datetime
+    feeds: Sequence[Feed], states: dict[str, FeedState], now: datetime, *, force: bool = False
 ) -> tuple[list[Feed], list[Feed]]:
-    """Feeds to poll now, and feeds still backing off after failures."""
+    """Feeds to poll now, and feeds not due yet (poll interval or failure backoff).
+
+    ``force`` polls every feed regardless, as a person asking for a refresh expects.
+    """
     due, deferred = [], []
     for feed in feeds:
         state = states.get(feed.id)
-        if state and state.next_poll_after and state.next_poll_after > now:
+        if not force and state and state.next_poll_after and state.next_poll_after > now:
             deferred.append(feed)
         else:
             due.append(feed)

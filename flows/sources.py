@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from storywatch.configfile import ConfigError, load_yaml_model
+from storywatch.configfile import ConfigError, load_yaml_items
 
 _DURATION = re.compile(r"^(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -48,42 +48,32 @@ class Feed(BaseModel):
         return parse_duration(self.poll_interval)
 
 
-class FeedsFile(BaseModel):
-    """The whole ``feeds.yaml``."""
+def load_feeds(
+    path: Path, placeholders: Mapping[str, str] | None = None
+) -> tuple[tuple[Feed, ...], tuple[ConfigError, ...]]:
+    """The enabled, valid feeds of ``path`` with ``{{name}}`` placeholders filled in, and
+    the problems of the entries that were skipped (each with file, line, field, reason).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    feeds: tuple[Feed, ...] = ()
-
-    @field_validator("feeds")
-    @classmethod
-    def _unique_ids(cls, value: tuple[Feed, ...]) -> tuple[Feed, ...]:
-        ids = [f.id for f in value]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate feed ids: {', '.join(dupes)}")
-        return value
-
-
-def load_feeds(path: Path, placeholders: Mapping[str, str] | None = None) -> tuple[Feed, ...]:
-    """The enabled feeds of ``path``, with ``{{name}}`` placeholders in URLs filled in.
-
-    A placeholder with no value (``{{samples}}`` outside the demo, say) is a ConfigError
-    naming the feed, rather than a request to a URL that cannot exist.
+    A placeholder with no value (``{{samples}}`` outside the demo, say) is such a
+    problem, rather than a request to a URL that cannot exist.
     """
     values = dict(placeholders or {})
+    items, errors = load_yaml_items(path, "feeds", Feed)
     feeds = []
-    for position, feed in enumerate(load_yaml_model(path, FeedsFile).feeds):
+    for feed in items:
         if not feed.enabled:
             continue
         missing = [m for m in _PLACEHOLDER.findall(feed.url) if m not in values]
         if missing:
-            raise ConfigError(
-                path,
-                f"feeds.{position}.url",
-                f"feed {feed.id!r} uses {{{{{missing[0]}}}}}, which only `storywatch demo` "
-                "fills in; give a real URL",
+            errors.append(
+                ConfigError(
+                    path,
+                    f"feeds[id={feed.id}].url",
+                    f"uses {{{{{missing[0]}}}}}, which only `storywatch demo` fills in; "
+                    "give a real URL",
+                )
             )
+            continue
         url = _PLACEHOLDER.sub(lambda m: values[m.group(1)].rstrip("/"), feed.url)
         feeds.append(feed.model_copy(update={"url": url}))
-    return tuple(feeds)
+    return tuple(feeds), tuple(errors)

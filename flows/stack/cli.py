@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from storywatch.paths import SAMPLES_DIR
+# The stack reads no configuration file; --config is accepted so every command takes it.
+from storywatch.options import ConfigOption
+from storywatch.paths import DEFAULT_CONFIG_DIR, SAMPLES_DIR
 
 from .elasticsearch import node_status, plan_node, start_node, stop_node
 from .errors import StackError
@@ -45,6 +47,7 @@ def up(
     timeout: Annotated[
         float, typer.Option(help="Seconds to wait for Elasticsearch to become healthy.")
     ] = 180.0,
+    config: ConfigOption = DEFAULT_CONFIG_DIR,
 ) -> None:
     """Start Elasticsearch and the SMTP sink (reusing whatever already runs)."""
     settings = _settings()
@@ -78,7 +81,7 @@ def up(
 
 
 @stack_app.command()
-def down() -> None:
+def down(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
     """Stop the SMTP sink and the Elasticsearch node started by `up` (safe to repeat)."""
     settings = _settings()
     try:
@@ -91,7 +94,7 @@ def down() -> None:
 
 
 @stack_app.command()
-def status() -> None:
+def status(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
     """Show whether Elasticsearch and the SMTP sink are running."""
     settings = _settings()
     node = plan_node(settings)

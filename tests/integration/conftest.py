@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,3 +109,45 @@ def feed_server() -> Iterator[Callable[[Path], FeedServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API (SQLite) for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def index_prefix(es_url: str) -> Iterator[str]:
+    """A fresh index prefix for one test; its indices and templates are deleted afterwards."""
+    from elasticsearch import Elasticsearch
+
+    prefix = f"swtest-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    es = Elasticsearch(es_url)
+    try:
+        # Wildcard deletes are refused (destructive_requires_name): delete by name.
+        indices = list(es.indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+        if indices:
+            es.indices.delete(index=",".join(indices))
+        templates = es.options(ignore_status=404).indices.get_index_template(name=f"{prefix}-*")
+        for template in templates.get("index_templates", []):
+            es.indices.delete_index_template(name=template["name"])
+    finally:
+        es.close()
+
+
+@pytest.fixture
+def pipeline_env(
+    es_url: str, index_prefix: str, mail_sink: MailSink, monkeypatch: pytest.MonkeyPatch
+) -> MailSink:
+    """Point every Storywatch setting at the test's services; returns the SMTP sink."""
+    monkeypatch.setenv("STORYWATCH_ES_URL", es_url)
+    monkeypatch.setenv("STORYWATCH_INDEX_PREFIX", index_prefix)
+    monkeypatch.setenv("STORYWATCH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("STORYWATCH_SMTP_PORT", str(mail_sink.port))
+    monkeypatch.setenv("STORYWATCH_PER_HOST_DELAY", "0")
+    return mail_sink

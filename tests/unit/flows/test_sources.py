@@ -32,31 +32,55 @@ feeds:
     enabled: false
 """,
     )
-    feeds = load_feeds(path, {"samples": "http://127.0.0.1:9/"})
-    assert [f.id for f in feeds] == ["wire"]
+    feeds, problems = load_feeds(path, {"samples": "http://127.0.0.1:9/"})
+    assert [f.id for f in feeds] == ["wire"] and problems == ()
     assert feeds[0].url == "http://127.0.0.1:9/feeds/wire.rss"
 
 
 def test_unfilled_placeholder_names_the_feed(tmp_path: Path) -> None:
     path = write(tmp_path, 'feeds:\n  - id: wire\n    url: "{{samples}}/x.rss"\n')
-    with pytest.raises(ConfigError) as err:
-        load_feeds(path)
-    assert "wire" in str(err.value) and "feeds.0.url" in str(err.value)
+    feeds, (problem,) = load_feeds(path)
+    assert feeds == ()
+    assert "feeds[id=wire].url" in str(problem) and "{{samples}}" in str(problem)
 
 
-def test_invalid_entry_reports_file_field_and_line(tmp_path: Path) -> None:
+def test_a_bad_entry_is_reported_and_the_others_kept(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "feeds:\n  - id: ok\n    url: https://a.example/f\n  - id: Bad Id\n    url: x\n"
+        tmp_path,
+        "feeds:\n"
+        "  - id: ok\n"
+        "    url: https://a.example/f\n"
+        "  - id: Bad Id\n"
+        "    url: x\n"
+        "  - id: later\n"
+        "    url: https://b.example/f\n"
+        "    poll_interval: soon\n",
     )
-    with pytest.raises(ConfigError) as err:
-        load_feeds(path)
-    message = str(err.value)
-    assert "feeds.yaml" in message and "feeds.1.id" in message and "line 4" in message
+    feeds, problems = load_feeds(path)
+    assert [f.id for f in feeds] == ["ok"]
+    first, second = (str(p) for p in problems)
+    assert "feeds.yaml, line 4, field 'feeds.1.id'" in first
+    assert "line 8, field 'feeds.2.poll_interval'" in second and "not a duration" in second
 
 
-def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
     path = write(
         tmp_path, "feeds:\n  - {id: a, url: 'https://x/1'}\n  - {id: a, url: 'https://x/2'}\n"
     )
-    with pytest.raises(ConfigError, match="duplicate feed ids: a"):
-        load_feeds(path)
+    feeds, (problem,) = load_feeds(path)
+    assert [f.url for f in feeds] == ["https://x/1"]
+    assert "line 3, field 'feeds.1.id': duplicate id 'a'" in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("feeds: [unclosed\n", "invalid YAML"),
+        ("feeds: {a: 1}\n", "should be a list"),
+        ("- just a list\n", "expected a mapping"),
+        ("feed: []\n", "unknown top-level key"),
+    ],
+)
+def test_unusable_files_raise(tmp_path: Path, text: str, reason: str) -> None:
+    with pytest.raises(ConfigError, match=reason):
+        load_feeds(write(tmp_path, text))
