@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import re
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -14,6 +15,11 @@ from .records import AlertRecord
 from .settings import AlertSettings
 
 _SPACE = re.compile(r"\s+")
+_HTTP_URL = re.compile(r"^https?://[^\s\x00-\x1f]+$", re.IGNORECASE)
+_KIND_LABEL = {"development": "new development", "minor": "minor item", "repeat": "repeat"}
+# Folding at 78 columns puts a subject that just fails to fit on a continuation line,
+# and several readers then show it with a leading space; RFC 5322 allows 998.
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 def build_environment(settings: AlertSettings) -> Environment:
@@ -22,12 +28,20 @@ def build_environment(settings: AlertSettings) -> Environment:
     if settings.templates_dir is not None:
         loaders.append(FileSystemLoader(settings.templates_dir))
     loaders.append(PackageLoader("storywatch.alerts", "templates"))
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["safe_url"] = safe_url
+    env.filters["one_line"] = one_line
+    return env
+
+
+def safe_url(url: str) -> str:
+    """``url`` if it is http(s), else ``#``: a feed cannot smuggle ``javascript:`` links in."""
+    return url if _HTTP_URL.match(url or "") else "#"
 
 
 def one_line(value: str, limit: int = 200) -> str:
@@ -54,22 +68,45 @@ def message_id(record: AlertRecord, domain: str) -> str:
     return f"<{record.id}@{domain}>"
 
 
-def render_email(record: AlertRecord, settings: AlertSettings, env: Environment) -> EmailMessage:
-    """The email for one alert: ``[storyline title] headline``, text and HTML parts."""
-    msg = EmailMessage()
-    msg["Subject"] = f"[{one_line(record.storyline_title, 80)}] {one_line(record.title)}"
+def _headers(record: AlertRecord, settings: AlertSettings, subject: str) -> EmailMessage:
+    msg = EmailMessage(policy=_POLICY)
+    msg["Subject"] = subject
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(record.recipients)
     msg["Date"] = formatdate(record.created_at.timestamp(), usegmt=True)
     msg["Message-ID"] = message_id(record, settings.message_id_domain)
     msg["X-Storywatch-Storyline"] = record.storyline_id
     msg["X-Storywatch-Alert"] = record.id
+    return msg
+
+
+def render_message(record: AlertRecord, settings: AlertSettings, env: Environment) -> EmailMessage:
+    """The email of a record: a digest or a single alert."""
+    if record.kind == "digest":
+        return render_digest(record, settings, env)
+    return render_email(record, settings, env)
+
+
+def render_email(record: AlertRecord, settings: AlertSettings, env: Environment) -> EmailMessage:
+    """The email for one alert: ``[storyline title] headline``, text and HTML parts."""
+    subject = f"[{one_line(record.storyline_title, 80)}] {one_line(record.title)}"
+    msg = _headers(record, settings, subject)
+    context = {"alert": record, "new": record.whats_new, "label": _KIND_LABEL.get(record.kind)}
     text = env.get_template("alert.txt.j2").render(
-        alert=record, passages=[text_passage(p) for p in record.highlights]
+        passages=[text_passage(p) for p in record.highlights], **context
     )
     html = env.get_template("alert.html.j2").render(
-        alert=record, passages=[html_passage(p) for p in record.highlights]
+        passages=[html_passage(p) for p in record.highlights], **context
     )
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def render_digest(record: AlertRecord, settings: AlertSettings, env: Environment) -> EmailMessage:
+    """A digest email: the period's developments and minor items, grouped by storyline."""
+    msg = _headers(record, settings, one_line(record.title, 200))
+    context = {"digest": record, "data": record.payload}
+    msg.set_content(env.get_template("digest.txt.j2").render(**context))
+    msg.add_alternative(env.get_template("digest.html.j2").render(**context), subtype="html")
     return msg

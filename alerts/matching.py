@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -34,24 +35,75 @@ class Match:
     topics: tuple[str, ...] = ()
 
 
-def storyline_query(storyline: Storyline, article_ids: Sequence[str]) -> dict[str, Any]:
-    """The search body that finds ``storyline``'s matches among ``article_ids``."""
-    filters: list[dict[str, Any]] = [{"ids": {"values": list(article_ids)}}]
+#: Entity fields an ``entities`` filter looks in (``entities.<kind>`` keyword fields).
+ENTITY_FIELDS = (
+    "entities.person",
+    "entities.organization",
+    "entities.place",
+    "entities.system",
+    "entities.candidate",
+)
+
+
+def _entity_clause(name: str) -> dict[str, Any]:
+    return {
+        "bool": {
+            "should": [{"term": {field: name}} for field in ENTITY_FIELDS],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def storyline_filters(storyline: Storyline) -> list[dict[str, Any]]:
+    """The non-scoring conditions of a storyline: topics and entities."""
+    filters: list[dict[str, Any]] = []
     if storyline.topics.any:
         filters.append({"terms": {"topic_ids": list(storyline.topics.any)}})
     filters.extend({"term": {"topic_ids": topic}} for topic in storyline.topics.all)
-    must_not: list[dict[str, Any]] = []
-    if storyline.exclude:
-        must_not.append(_query_string(storyline.exclude))
+    if storyline.entities.any:
+        filters.append(
+            {
+                "bool": {
+                    "should": [_entity_clause(n) for n in storyline.entities.any],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    filters.extend(_entity_clause(name) for name in storyline.entities.all)
+    return filters
+
+
+def storyline_query(
+    storyline: Storyline,
+    article_ids: Sequence[str] | None,
+    *,
+    since: datetime | None = None,
+    size: int | None = None,
+) -> dict[str, Any]:
+    """The search body that finds ``storyline``'s matches among ``article_ids``.
+
+    With ``article_ids`` None (a backtest), every article ingested since ``since`` is a
+    candidate instead.
+    """
+    filters = storyline_filters(storyline)
+    if article_ids is not None:
+        filters.insert(0, {"ids": {"values": list(article_ids)}})
+    if since is not None:
+        filters.append({"range": {"ingested_at": {"gte": since.isoformat()}}})
+    must = (
+        _query_string(storyline.query)
+        if isinstance(storyline.query, str)
+        else dict(storyline.query)
+    )
     body: dict[str, Any] = {
         "query": {
             "bool": {
-                "must": [_query_string(storyline.query)],
+                "must": [must],
                 "filter": filters,
-                "must_not": must_not,
+                "must_not": [_query_string(q) for q in storyline.exclude],
             }
         },
-        "size": len(article_ids),
+        "size": size if size is not None else len(article_ids or ()),
         "_source": ["title", "url", "source", "published", "topic_ids"],
         "highlight": {
             "pre_tags": [HIGHLIGHT_PRE],
@@ -108,19 +160,21 @@ def match_storylines(
             cause = (error.get("root_cause") or [error])[0]
             errors[storyline.id] = f"{cause.get('type')}: {cause.get('reason')}"
             continue
-        for hit in result["hits"]["hits"]:
-            src = hit["_source"]
-            matches.append(
-                Match(
-                    storyline_id=storyline.id,
-                    article_id=hit["_id"],
-                    score=float(hit.get("_score") or 0.0),
-                    title=src.get("title", ""),
-                    url=src.get("url", ""),
-                    source=src.get("source", ""),
-                    published=src.get("published"),
-                    highlights=tuple(hit.get("highlight", {}).get("text", ())),
-                    topics=tuple(src.get("topic_ids") or ()),
-                )
-            )
+        matches.extend(hit_to_match(storyline.id, hit) for hit in result["hits"]["hits"])
     return MatchResult(tuple(matches), errors)
+
+
+def hit_to_match(storyline_id: str, hit: dict[str, Any]) -> Match:
+    """A search hit of :func:`storyline_query` as a :class:`Match`."""
+    src = hit["_source"]
+    return Match(
+        storyline_id=storyline_id,
+        article_id=hit["_id"],
+        score=float(hit.get("_score") or 0.0),
+        title=src.get("title", ""),
+        url=src.get("url", ""),
+        source=src.get("source", ""),
+        published=src.get("published"),
+        highlights=tuple(hit.get("highlight", {}).get("text", ())),
+        topics=tuple(src.get("topic_ids") or ()),
+    )

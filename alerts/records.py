@@ -1,4 +1,5 @@
-"""Alert records in Elasticsearch: one per (storyline, article), with a delivery state."""
+"""Alert records in Elasticsearch: one per (storyline, development), minor item, repeat
+or digest, with the novelty decision and the delivery state."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from storywatch.index.errors import wrap_es_error
 from storywatch.index.schema import IndexNames
 
+from .features import QuoteItem
+from .novelty import WhatsNew
+
 
 class AlertState(StrEnum):
     """Where an alert is in its life: ``sending`` is written just before the SMTP call."""
@@ -25,13 +29,39 @@ class AlertState(StrEnum):
     SUPPRESSED = "suppressed"
 
 
+class Suppression(StrEnum):
+    """Why a record is not sent on its own (it may still appear in a digest)."""
+
+    REPEAT = "repeat"
+    MINOR = "minor"
+    THROTTLED = "throttled"
+    QUIET_HOURS = "quiet_hours"
+    DIGEST = "digest_cadence"
+    NO_RECIPIENTS = "no_recipients"
+
+
 #: States whose alerts are (re)delivered by the next cycle.
 UNDELIVERED = (AlertState.PENDING, AlertState.SENDING, AlertState.FAILED)
 
 
 def alert_id(storyline_id: str, article_id: str) -> str:
-    """A deterministic id, so a retried or re-run cycle can never create the alert twice."""
+    """A deterministic id, so a retried or re-run cycle can never create the alert twice.
+
+    ``article_id`` is the development key: the article that first reported the
+    development (a repeat attaches to that alert instead of making its own).
+    """
     return hashlib.sha256(f"{storyline_id}\0{article_id}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class AlsoReported:
+    """A copy of the alert's article, published by another outlet."""
+
+    article_id: str
+    source: str
+    title: str
+    url: str
+    seen_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +88,18 @@ class AlertRecord:
     sent_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    ingested_at: str | None = None
+    suppressed_reason: str | None = None
+    repeat_of: str | None = None
+    channels: tuple[str, ...] = ("email",)
+    delivered: tuple[str, ...] = ()
+    cadence: str = "immediate"
+    novelty_score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    whats_new: WhatsNew = field(default_factory=WhatsNew)
+    also_reported_by: tuple[AlsoReported, ...] = ()
+    period_start: datetime | None = None
+    period_end: datetime | None = None
     payload: dict[str, Any] = field(default_factory=dict)
 
     def to_document(self) -> dict[str, Any]:
@@ -65,6 +107,9 @@ class AlertRecord:
         doc = asdict(self)
         doc["payload"] = {**self.payload, "topics": list(self.topics)}
         del doc["topics"]
+        doc["also_reported_by"] = [
+            {**asdict(a), "seen_at": a.seen_at.isoformat()} for a in self.also_reported_by
+        ]
         for key, value in doc.items():
             if isinstance(value, datetime):
                 doc[key] = value.isoformat()
@@ -77,16 +122,38 @@ class AlertRecord:
     def from_document(cls, src: dict[str, Any]) -> AlertRecord:
         """Rebuild a record from its stored source."""
         values = {k: v for k, v in src.items() if k in cls.__dataclass_fields__}
-        for key in ("created_at", "updated_at", "sent_at"):
+        for key in ("created_at", "updated_at", "sent_at", "period_start", "period_end"):
             if values.get(key):
                 values[key] = datetime.fromisoformat(values[key])
-        for key in ("recipients", "highlights"):
-            values[key] = tuple(values.get(key) or ())
+        for key in ("recipients", "highlights", "channels", "delivered", "reasons"):
+            if key in values:
+                values[key] = tuple(values.get(key) or ())
         payload = dict(values.get("payload") or {})
         values["topics"] = tuple(payload.pop("topics", ()))
         values["payload"] = payload
         values["state"] = AlertState(values["state"])
+        values["whats_new"] = whats_new_from_document(values.get("whats_new") or {})
+        values["also_reported_by"] = tuple(
+            AlsoReported(**{**a, "seen_at": datetime.fromisoformat(a["seen_at"])})
+            for a in values.get("also_reported_by") or ()
+        )
         return cls(**values)
+
+
+def whats_new_from_document(src: dict[str, Any]) -> WhatsNew:
+    """Rebuild a :class:`WhatsNew` from its stored form."""
+
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(src.get(key) or ())
+
+    return WhatsNew(
+        people=strings("people"),
+        organizations=strings("organizations"),
+        facts=strings("facts"),
+        quotes=tuple(QuoteItem(**q) for q in src.get("quotes") or ()),
+        key_terms=strings("key_terms"),
+        terms=strings("terms"),
+    )
 
 
 class AlertStore:
@@ -132,15 +199,124 @@ class AlertStore:
         resp = self.es.options(ignore_status=404).get(index=self.names.alerts, id=record_id)
         return AlertRecord.from_document(resp["_source"]) if resp.get("found") else None
 
-    def list(self, *, storyline_id: str | None = None, size: int = 50) -> list[AlertRecord]:
-        """The newest alert records, optionally of one storyline."""
-        query: dict[str, Any] = (
-            {"term": {"storyline_id": storyline_id}} if storyline_id else {"match_all": {}}
+    def latest(
+        self,
+        *,
+        storyline_id: str | None = None,
+        kind: str | None = None,
+        state: str | None = None,
+        size: int = 50,
+    ) -> list[AlertRecord]:
+        """The newest alert records, optionally of one storyline, kind or state."""
+        filters: list[dict[str, Any]] = []
+        for key, value in (("storyline_id", storyline_id), ("kind", kind), ("state", state)):
+            if value:
+                filters.append({"term": {key: value}})
+        return self.search(
+            {"bool": {"filter": filters}}, size=size, sort=[{"created_at": "desc"}, {"id": "asc"}]
         )
-        resp = self.es.search(
-            index=self.names.alerts, query=query, sort=[{"created_at": "desc"}], size=size
-        )
+
+    def search(
+        self,
+        query: dict[str, Any],
+        *,
+        size: int = 1000,
+        sort: list[dict[str, Any]] | None = None,
+    ) -> list[AlertRecord]:
+        """Records matching an Elasticsearch ``query`` (oldest first unless ``sort``)."""
+        try:
+            resp = self.es.search(
+                index=self.names.alerts,
+                query=query,
+                sort=sort or [{"created_at": "asc"}, {"id": "asc"}],
+                size=size,
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "searching alert records") from exc
         return [AlertRecord.from_document(h["_source"]) for h in resp["hits"]["hits"]]
+
+    def in_period(
+        self, start: datetime, end: datetime, kinds: Sequence[str], storyline_ids: Sequence[str]
+    ) -> list[AlertRecord]:
+        """Records of ``kinds`` created in [start, end) for the given storylines."""
+        if not storyline_ids:
+            return []
+        return self.search(
+            {
+                "bool": {
+                    "filter": [
+                        {"terms": {"kind": list(kinds)}},
+                        {"terms": {"storyline_id": list(storyline_ids)}},
+                        {
+                            "range": {
+                                "created_at": {"gte": start.isoformat(), "lt": end.isoformat()}
+                            }
+                        },
+                    ]
+                }
+            },
+            size=10_000,
+        )
+
+    def count_immediate(self, storyline_id: str, since: datetime) -> int:
+        """Developments of a storyline sent (or on their way) on their own since ``since``."""
+        query = {
+            "bool": {
+                "filter": [
+                    {"term": {"storyline_id": storyline_id}},
+                    {"term": {"kind": "development"}},
+                    {"terms": {"state": [str(s) for s in (*UNDELIVERED, AlertState.SENT)]}},
+                    {"range": {"created_at": {"gte": since.isoformat()}}},
+                ]
+            }
+        }
+        try:
+            return int(self.es.count(index=self.names.alerts, query=query)["count"])
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "counting recent alerts") from exc
+
+    def attach_repeats(self, copies: dict[str, list[AlsoReported]]) -> None:
+        """Add copies to the "also reported by" list of their alerts (each copy once)."""
+        if not copies:
+            return
+        try:
+            resp = self.es.mget(index=self.names.alerts, ids=list(copies))
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "loading alerts to attach repeats") from exc
+        operations: list[dict[str, Any]] = []
+        for doc in resp["docs"]:
+            if not doc.get("found"):
+                continue
+            record = AlertRecord.from_document(doc["_source"])
+            known = {a.article_id for a in record.also_reported_by}
+            added = [c for c in copies[doc["_id"]] if c.article_id not in known]
+            if not added:
+                continue
+            merged = replace(record, also_reported_by=(*record.also_reported_by, *added))
+            operations.append(
+                {
+                    "update": {
+                        "_index": self.names.alerts,
+                        "_id": doc["_id"],
+                        "if_seq_no": doc["_seq_no"],
+                        "if_primary_term": doc["_primary_term"],
+                    }
+                }
+            )
+            operations.append(
+                {"doc": {"also_reported_by": merged.to_document()["also_reported_by"]}}
+            )
+        if not operations:
+            return
+        try:
+            result = self.es.bulk(operations=operations, refresh=True)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "attaching repeats to alerts") from exc
+        if result.get("errors"):
+            raise wrap_es_error(
+                RuntimeError(next(i["update"] for i in result["items"] if "error" in i["update"])),
+                "attaching repeats to alerts",
+            )
 
     def save(self, records: Sequence[AlertRecord]) -> None:
         """Write the records' current state (they exist already; last write wins)."""

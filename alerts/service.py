@@ -1,4 +1,4 @@
-"""Alerting as one call per batch: record new matches, then deliver what is undelivered."""
+"""Alerting as two calls per cycle: judge the new matches, then deliver what is undelivered."""
 
 from __future__ import annotations
 
@@ -6,17 +6,93 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
+from elasticsearch import Elasticsearch
 from jinja2 import Environment
 
-from .email import message_id, render_email
-from .matching import Match
+from storywatch.index.store import ArticleStore
+
+from .email import message_id, render_message
+from .errors import DeliveryError
+from .judging import BatchOutcome, judge_batch
+from .matching import match_storylines
+from .memory import MemoryStore
 from .notifiers import Notifier
-from .records import AlertRecord, AlertState, AlertStore, alert_id, with_state
+from .policy import apply_policy
+from .records import AlertRecord, AlertState, AlertStore, Suppression, with_state
 from .settings import AlertSettings
 from .storylines import Storyline
+from .webhook import WebhookNotifier
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class AlertingReport:
+    """What one matching pass did."""
+
+    articles: int = 0
+    matches: int = 0
+    developments: int = 0
+    minor: int = 0
+    repeats: int = 0
+    held: int = 0
+    created: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def run_alerting(
+    es: Elasticsearch,
+    articles: ArticleStore,
+    alerts: AlertStore,
+    memories: MemoryStore,
+    storylines: Sequence[Storyline],
+    now: datetime,
+) -> AlertingReport:
+    """Match the articles not matched yet, judge each match, record the verdicts.
+
+    Writes go in this order: alert records (create-only, deterministic ids), repeats
+    attached to their alerts, storyline memories, and last the articles' ``matched_at``.
+    A crash anywhere leaves the articles unmatched, and the next run judges them again
+    against the same memory, reaching the same ids: nothing is created or sent twice.
+    """
+    report = AlertingReport()
+    ids = articles.unmatched_ids()
+    report.articles = len(ids)
+    if not ids:
+        return report
+    result = match_storylines(es, articles.names.articles, storylines, ids)
+    report.errors = dict(result.errors)
+    report.matches = len(result.matches)
+    by_id = {s.id: s for s in storylines}
+    stored = articles.get_articles(sorted({m.article_id for m in result.matches}))
+    loaded = memories.load(sorted({m.storyline_id for m in result.matches}))
+    outcome = judge_batch(
+        result.matches, stored, by_id, {k: v.memory for k, v in loaded.items()}, ids, now
+    )
+    records = apply_policy(outcome.records, by_id, now, alerts.count_immediate)
+    report.created = len(alerts.create(records))
+    alerts.attach_repeats(outcome.repeats)
+    memories.save({sid: (loaded[sid], memory) for sid, memory in outcome.memories.items()}, now)
+    articles.mark_matched(ids, outcome.matched, now, outcome.developments)
+    _count(report, outcome, records)
+    return report
+
+
+def _count(report: AlertingReport, outcome: BatchOutcome, records: Sequence[AlertRecord]) -> None:
+    for verdict in outcome.verdicts:
+        log.info(
+            "%s for storyline %s: %s (%s)",
+            verdict.decision.kind,
+            verdict.match.storyline_id,
+            verdict.match.url,
+            "; ".join(verdict.decision.reasons),
+        )
+    report.developments = sum(r.kind == "development" for r in records)
+    report.minor = sum(r.kind == "minor" for r in records)
+    report.repeats = sum(r.kind == "repeat" for r in records)
+    report.held = sum(r.kind == "development" and r.state is AlertState.SUPPRESSED for r in records)
 
 
 @dataclass(slots=True)
@@ -28,91 +104,129 @@ class DeliveryReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def build_records(
-    matches: Sequence[Match],
-    storylines: Mapping[str, Storyline],
-    now: datetime,
-) -> list[AlertRecord]:
-    """One pending alert record per match."""
-    records = []
-    for match in matches:
-        storyline = storylines[match.storyline_id]
-        records.append(
-            AlertRecord(
-                id=alert_id(match.storyline_id, match.article_id),
-                storyline_id=storyline.id,
-                storyline_title=storyline.title,
-                article_id=match.article_id,
-                article_url=match.url,
-                title=match.title,
-                source=match.source,
-                published=match.published,
-                kind="development",
-                state=AlertState.PENDING,
-                recipients=tuple(storyline.recipients),
-                created_at=now,
-                updated_at=now,
-                score=match.score,
-                highlights=match.highlights,
-                topics=match.topics,
-            )
-        )
-    return records
+class DeliveryStore(Protocol):
+    """Where delivery finds undelivered records and writes their states."""
+
+    def undelivered(self, limit: int = 1000) -> list[AlertRecord]:
+        """Records to (re)deliver."""
+        ...
+
+    def save(self, records: Sequence[AlertRecord]) -> None:
+        """Write the records' states."""
+        ...
+
+
+def _needs(record: AlertRecord, channel: str) -> bool:
+    if channel in record.delivered:
+        return False
+    return bool(record.recipients) if channel == "email" else True
 
 
 def deliver_pending(
-    store: AlertStore,
+    store: DeliveryStore,
     notifier: Notifier,
     settings: AlertSettings,
     env: Environment,
     now: datetime,
+    webhooks: Mapping[str, WebhookNotifier] | None = None,
 ) -> DeliveryReport:
-    """Send every undelivered alert once; record sent or failed with the reason.
+    """Send every undelivered alert once on each of its channels; record the outcome.
 
-    The record is written as ``sending`` (attempt counted) before the SMTP call and as
-    ``sent`` after it. A crash between the server accepting a message and the ``sent``
-    write leaves ``sending``: the next pass sends again with the same Message-ID, which
-    mail clients collapse. That window is one SMTP round trip wide.
+    The record is written as ``sending`` (attempt counted) before any channel is used
+    and as ``sent`` after. A crash between a server accepting the message and the
+    ``sent`` write leaves ``sending``: the next pass sends again with the same Message-ID
+    (mail clients collapse it) and the same ``X-Storywatch-Delivery`` webhook header. That
+    window is one SMTP round trip wide; channels already done are remembered in
+    ``delivered`` and never repeated by a retry.
     """
+    webhooks = webhooks or {}
     report = DeliveryReport()
     due: list[AlertRecord] = []
     for record in store.undelivered():
         if record.attempts >= settings.max_attempts:
             report.skipped[record.id] = f"gave up after {record.attempts} attempts"
-        elif not record.recipients:
-            store.save([with_state(record, AlertState.SUPPRESSED, now, last_error="no recipients")])
+        elif not any(_needs(record, c) for c in record.channels):
+            reason = str(Suppression.NO_RECIPIENTS)
+            store.save([with_state(record, AlertState.SUPPRESSED, now, suppressed_reason=reason)])
             report.skipped[record.id] = "no recipients"
         else:
             due.append(with_state(record, AlertState.SENDING, now, attempts=record.attempts + 1))
     if not due:
         return report
     store.save(due)
-    messages = [render_email(record, settings, env) for record in due]
-    outcomes = notifier.send(messages)
-    finished: list[AlertRecord] = []
-    for record, error in zip(due, outcomes, strict=True):
-        if error is None:
-            mid = message_id(record, settings.message_id_domain)
-            finished.append(
-                with_state(
-                    record, AlertState.SENT, now, sent_at=now, message_id=mid, last_error=None
+    errors: dict[str, list[str]] = {r.id: [] for r in due}
+    permanent: set[str] = set()
+    done: dict[str, list[str]] = {r.id: list(r.delivered) for r in due}
+    mailed = [r for r in due if "email" in r.channels and _needs(r, "email")]
+    outcomes = notifier.send([render_message(r, settings, env) for r in mailed])
+    for record, error in zip(mailed, outcomes, strict=True):
+        _note(record, "email", error, done, errors, permanent)
+    for record in due:
+        for channel in record.channels:
+            if channel.startswith("webhook:") and _needs(record, channel):
+                hook = webhooks.get(channel.removeprefix("webhook:"))
+                error = (
+                    hook.send(record)
+                    if hook
+                    else DeliveryError(f"{channel} is not configured", transient=False)
                 )
-            )
-            report.sent.append(record.id)
-            log.info(
-                "alert %s sent for storyline %s: %s",
-                record.id,
-                record.storyline_id,
-                record.article_url,
-            )
-        else:
-            attempts = record.attempts if error.transient else settings.max_attempts
-            finished.append(
-                with_state(record, AlertState.FAILED, now, last_error=str(error), attempts=attempts)
-            )
-            report.failed[record.id] = str(error)
-            log.warning(
-                "alert %s for storyline %s not sent: %s", record.id, record.storyline_id, error
-            )
-    store.save(finished)
+                _note(record, channel, error, done, errors, permanent)
+    store.save(
+        [
+            _finish(r, done[r.id], errors[r.id], r.id in permanent, settings, now, report)
+            for r in due
+        ]
+    )
     return report
+
+
+def _note(
+    record: AlertRecord,
+    channel: str,
+    error: DeliveryError | None,
+    done: dict[str, list[str]],
+    errors: dict[str, list[str]],
+    permanent: set[str],
+) -> None:
+    if error is None:
+        done[record.id].append(channel)
+        return
+    errors[record.id].append(f"{channel}: {error}")
+    if not error.transient:
+        permanent.add(record.id)
+
+
+def _finish(
+    record: AlertRecord,
+    delivered: list[str],
+    errors: list[str],
+    permanent: bool,
+    settings: AlertSettings,
+    now: datetime,
+    report: DeliveryReport,
+) -> AlertRecord:
+    if not errors:
+        report.sent.append(record.id)
+        log.info("alert %s sent for storyline %s", record.id, record.storyline_id)
+        mid = message_id(record, settings.message_id_domain)
+        return with_state(
+            record,
+            AlertState.SENT,
+            now,
+            sent_at=now,
+            message_id=mid,
+            last_error=None,
+            delivered=tuple(delivered),
+        )
+    message = "; ".join(errors)
+    report.failed[record.id] = message
+    log.warning("alert %s for storyline %s not sent: %s", record.id, record.storyline_id, message)
+    attempts = settings.max_attempts if permanent else record.attempts
+    return with_state(
+        record,
+        AlertState.FAILED,
+        now,
+        last_error=message,
+        attempts=attempts,
+        delivered=tuple(delivered),
+    )

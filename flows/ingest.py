@@ -7,7 +7,6 @@ after their alert records exist. A crash anywhere makes the next run redo the re
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from storywatch.alerts.matching import match_storylines
-from storywatch.alerts.service import build_records, deliver_pending
+from storywatch.alerts.service import deliver_pending, run_alerting
 from storywatch.index.deadletter import DeadLetter
 from storywatch.index.documents import article_id
 from storywatch.index.errors import is_transient
@@ -48,15 +46,15 @@ _retrying: dict[str, Any] = {
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-def poll_feeds(rt: Runtime, now: datetime) -> tuple[list[FeedPoll], dict[str, FeedState], int]:
+def poll_feeds(
+    rt: Runtime, now: datetime, force: bool
+) -> tuple[list[FeedPoll], dict[str, FeedState], int]:
     """Conditional GET and parse of every due feed; returns polls, prior states, deferred."""
     feeds = rt.config.feeds
     states = rt.feed_states.load([f.id for f in feeds])
-    due, deferred = pipeline.split_due(feeds, states, now)
+    due, deferred = pipeline.split_due(feeds, states, now, force=force)
     for feed in deferred:
-        get_run_logger().info(
-            "feed %s backing off until %s", feed.id, states[feed.id].next_poll_after
-        )
+        get_run_logger().info("feed %s not due until %s", feed.id, states[feed.id].next_poll_after)
     return pipeline.poll_feeds(due, states, rt.fetch), states, len(deferred)
 
 
@@ -114,28 +112,30 @@ def index_articles(
 
 @task(name="match-storylines", **_retrying)
 def match(rt: Runtime, now: datetime) -> tuple[int, int]:
-    """Match every not-yet-matched article; create alert records; returns matches, alerts."""
+    """Match and judge every not-yet-matched article; returns matches, developments."""
     logger = get_run_logger()
-    ids = rt.articles.unmatched_ids()
-    if not ids:
-        return 0, 0
-    result = match_storylines(rt.es, rt.names.articles, rt.config.storylines, ids)
-    for storyline_id, reason in result.errors.items():
+    report = run_alerting(rt.es, rt.articles, rt.alerts, rt.memories, rt.config.storylines, now)
+    for storyline_id, reason in report.errors.items():
         logger.error("storyline %s could not be evaluated: %s", storyline_id, reason)
-    by_id = {s.id: s for s in rt.config.storylines}
-    created = rt.alerts.create(build_records(result.matches, by_id, now))
-    per_article: defaultdict[str, set[str]] = defaultdict(set)
-    for m in result.matches:
-        per_article[m.article_id].add(m.storyline_id)
-        logger.info("article %s matched storyline %s", m.url, m.storyline_id)
-    rt.articles.mark_matched(ids, dict(per_article), now)
-    return len(result.matches), len(created)
+    logger.info(
+        "%d article(s), %d match(es): %d development(s) (%d held for the digest), "
+        "%d minor, %d repeat(s)",
+        report.articles,
+        report.matches,
+        report.developments,
+        report.held,
+        report.minor,
+        report.repeats,
+    )
+    return report.matches, report.developments
 
 
 @task(name="deliver-alerts", **_retrying)
 def deliver(rt: Runtime, now: datetime) -> tuple[int, int]:
-    """Send every undelivered alert; returns sent, failed."""
-    report = deliver_pending(rt.alerts, rt.notifier, rt.alert, rt.templates, now)
+    """Send every undelivered alert on its channels; returns sent, failed."""
+    report = deliver_pending(
+        rt.alerts, rt.notifier, rt.alert, rt.templates, now, webhooks=rt.webhooks
+    )
     return len(report.sent), len(report.failed)
 
 
@@ -174,24 +174,31 @@ def record_outcomes(
 
 
 @flow(name="storywatch-ingest", log_prints=True)
-def ingest(config_dir: str = "config", placeholders: dict[str, str] | None = None) -> CycleReport:
+def ingest(
+    config_dir: str = "config",
+    placeholders: dict[str, str] | None = None,
+    force: bool = False,
+) -> CycleReport:
     """One cycle: poll feeds, index new articles, match storylines, send alerts.
 
     Settings come from ``STORYWATCH_*`` environment variables; ``placeholders`` fill
-    ``{{name}}`` in feed URLs (the demo's sample server).
+    ``{{name}}`` in feed URLs (the demo's sample server); ``force`` polls feeds whose
+    interval has not elapsed (or that are backing off) too.
     """
     rt = Runtime.build(Config.load(Path(config_dir), placeholders))
     try:
-        return run_cycle(rt)
+        return run_cycle(rt, force=force)
     finally:
         rt.close()
 
 
-def run_cycle(rt: Runtime) -> CycleReport:
+def run_cycle(rt: Runtime, *, force: bool = False) -> CycleReport:
     """The steps of one cycle, each a task (call inside a flow)."""
     now = datetime.now(UTC)
     report = CycleReport()
-    polls, states, report.feeds_deferred = poll_feeds(rt, now)
+    for problem in rt.config.problems:
+        get_run_logger().error("skipped a configuration entry: %s", problem)
+    polls, states, report.feeds_deferred = poll_feeds(rt, now, force)
     report.feeds = len(polls)
     report.feeds_not_modified = sum(p.fetched.not_modified for p in polls)
     report.feeds_failed = sum(bool(p.problems) and not p.entries for p in polls)
@@ -206,7 +213,8 @@ def run_cycle(rt: Runtime) -> CycleReport:
     record_outcomes(rt, polls, states, dead, now)
     report.matches, report.alerts = match(rt, now)
     report.emails, report.emails_failed = deliver(rt, now)
-    report.problems = [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]
+    report.problems = [f"config: {problem}" for problem in rt.config.problems]
+    report.problems += [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]
     report.problems += [f"{d.ref}: {d.reason}" for d in dead]
     create_markdown_artifact(
         key="ingest-summary",

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
 from jinja2 import Environment
+from prefect.blocks.system import Secret
+from pydantic import SecretStr
 
 from storywatch.alerts.email import build_environment
+from storywatch.alerts.memory import MemoryStore
 from storywatch.alerts.notifiers import Notifier, SmtpNotifier
 from storywatch.alerts.records import AlertStore
 from storywatch.alerts.settings import AlertSettings
-from storywatch.alerts.storylines import Storyline, load_storylines
+from storywatch.alerts.storylines import Storyline, WebhookConfig, load_storylines_file
+from storywatch.alerts.webhook import WebhookNotifier
+from storywatch.configfile import ConfigError
 from storywatch.index.client import build_client
 from storywatch.index.deadletter import DeadLetterStore
 from storywatch.index.feedstate import FeedStateStore
@@ -35,15 +41,25 @@ class Config:
     feeds: tuple[Feed, ...]
     storylines: tuple[Storyline, ...]
     knowledge: Knowledge
+    problems: tuple[ConfigError, ...] = ()
+    webhooks: Mapping[str, WebhookConfig] = field(default_factory=dict)
 
     @classmethod
     def load(cls, directory: Path, placeholders: Mapping[str, str] | None = None) -> Config:
-        """Read feeds, storylines, topics and entities from ``directory``."""
+        """Read feeds, storylines, topics and entities from ``directory``.
+
+        A bad feed entry is skipped and kept in ``problems``; a file that cannot be
+        used at all raises ConfigError.
+        """
+        feeds, problems = load_feeds(directory / "feeds.yaml", placeholders)
+        storylines = load_storylines_file(directory / "storylines.yaml")
         return cls(
             directory=directory,
-            feeds=load_feeds(directory / "feeds.yaml", placeholders),
-            storylines=load_storylines(directory / "storylines.yaml"),
+            feeds=feeds,
+            storylines=tuple(s for s in storylines.storylines if s.enabled),
+            webhooks=storylines.webhooks,
             knowledge=load_knowledge(directory),
+            problems=problems,
         )
 
 
@@ -62,6 +78,8 @@ class Runtime:
     alerts: AlertStore
     notifier: Notifier
     templates: Environment
+    memories: MemoryStore
+    webhooks: dict[str, WebhookNotifier]
 
     @classmethod
     def build(
@@ -76,6 +94,10 @@ class Runtime:
         """Connect to Elasticsearch, install the schema, and wire the stores."""
         es_settings = es_settings or EsSettings()
         alert = alert or AlertSettings()
+        if alert.smtp_username and alert.smtp_password is None:
+            alert = alert.model_copy(
+                update={"smtp_password": secret_value("STORYWATCH_SMTP_PASSWORD")}
+            )
         es = build_client(es_settings)
         names = IndexNames(es_settings.index_prefix)
         install_schema(es, names, datetime.now(UTC))
@@ -91,8 +113,38 @@ class Runtime:
             alerts=AlertStore(es, names),
             notifier=notifier or SmtpNotifier(alert),
             templates=build_environment(alert),
+            memories=MemoryStore(es, names),
+            webhooks=build_webhooks(config.webhooks),
         )
 
     def close(self) -> None:
-        """Close the Elasticsearch connection pool."""
+        """Close the Elasticsearch and webhook connection pools."""
         self.es.close()
+        for hook in self.webhooks.values():
+            hook.close()
+
+
+def secret_value(env_var: str) -> SecretStr | None:
+    """A secret from the environment, else from the Prefect Secret block of that name
+    (lower-cased, ``_`` as ``-``); None when neither exists. Never from YAML."""
+    if os.environ.get(env_var):
+        return SecretStr(os.environ[env_var])
+    try:
+        value = Secret.load(env_var.lower().replace("_", "-")).get()  # type: ignore[union-attr]
+    except ValueError:
+        return None
+    return SecretStr(str(value))
+
+
+def build_webhooks(configs: Mapping[str, WebhookConfig]) -> dict[str, WebhookNotifier]:
+    """A notifier per configured webhook whose URL is set (others fail at delivery)."""
+    hooks = {}
+    for name, cfg in configs.items():
+        url = secret_value(cfg.url_env)
+        if url is None:
+            continue
+        secret = secret_value(cfg.secret_env) if cfg.secret_env else None
+        hooks[name] = WebhookNotifier(
+            name, url.get_secret_value(), format=cfg.format, secret=secret
+        )
+    return hooks

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storywatch.parsers.models import Article, FeedEntry
+from storywatch.parsers.models import Article, Facts, FeedEntry, Quote
 from storywatch.parsers.urls import canonicalize_url
 
 
@@ -66,7 +66,10 @@ def to_document(item: IngestedArticle) -> dict[str, Any]:
         ],
         "topic_ids": list(a.topic_ids),
         "entities": {kind: list(names) for kind, names in a.entities.items() if names},
-        "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text} for q in a.quotes],
+        "quotes": [
+            {"speaker": q.speaker, "role": q.role, "text": q.text, "partial": q.partial}
+            for q in a.quotes
+        ],
         "facts": {
             "money": list(a.facts.money),
             "dates": list(a.facts.dates),
@@ -75,7 +78,79 @@ def to_document(item: IngestedArticle) -> dict[str, Any]:
         "related": [{"title": r.title, "url": r.url} for r in a.related],
         "fingerprint": a.fingerprint,
         "storylines": [],
+        "developments": [],
         "matched_at": None,
         "paragraph_count": len(a.paragraphs),
         "word_count": sum(len(p.split()) for p in a.paragraphs),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """The parts of an indexed article that alerting reads back (novelty, rendering)."""
+
+    id: str
+    url: str
+    source: str
+    title: str
+    text: str
+    site_name: str | None = None
+    published: str | None = None
+    ingested_at: str | None = None
+    authors: tuple[str, ...] = ()
+    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    quotes: tuple[Quote, ...] = ()
+    facts: Facts = field(default_factory=Facts)
+    fingerprint: int | None = None
+    topic_ids: tuple[str, ...] = ()
+
+
+#: The source fields :func:`from_document` reads.
+STORED_FIELDS = (
+    "url",
+    "source",
+    "title",
+    "text",
+    "site_name",
+    "published",
+    "ingested_at",
+    "authors",
+    "entities",
+    "quotes",
+    "facts",
+    "fingerprint",
+    "topic_ids",
+)
+
+
+def from_document(doc_id: str, src: dict[str, Any]) -> StoredArticle:
+    """Rebuild the alerting view of an article from its Elasticsearch source."""
+    facts = src.get("facts") or {}
+    return StoredArticle(
+        id=doc_id,
+        url=src.get("url") or "",
+        source=src.get("source") or "",
+        title=src.get("title") or "",
+        text=src.get("text") or "",
+        site_name=src.get("site_name"),
+        published=src.get("published"),
+        ingested_at=src.get("ingested_at"),
+        authors=tuple(src.get("authors") or ()),
+        entities={k: tuple(v) for k, v in (src.get("entities") or {}).items()},
+        quotes=tuple(
+            Quote(
+                text=q.get("text") or "",
+                speaker=q.get("speaker"),
+                role=q.get("role"),
+                partial=bool(q.get("partial")),
+            )
+            for q in src.get("quotes") or ()
+        ),
+        facts=Facts(
+            money=tuple(facts.get("money") or ()),
+            dates=tuple(facts.get("dates") or ()),
+            counts=tuple(facts.get("counts") or ()),
+        ),
+        fingerprint=src.get("fingerprint"),
+        topic_ids=tuple(src.get("topic_ids") or ()),
+    )

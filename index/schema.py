@@ -12,7 +12,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from .errors import wrap_es_error
 
-TEMPLATE_NAMES = ("articles", "feeds", "alerts", "deadletter")
+TEMPLATE_NAMES = ("articles", "feeds", "alerts", "deadletter", "storylines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,11 @@ class IndexNames:
     def alerts(self) -> str:
         """Alert records and their delivery state."""
         return f"{self.prefix}-alerts"
+
+    @property
+    def storylines(self) -> str:
+        """Per-storyline memory: what each storyline already knows (for novelty)."""
+        return f"{self.prefix}-storylines"
 
     @property
     def deadletter(self) -> str:
@@ -71,13 +76,52 @@ def install_schema(es: Elasticsearch, names: IndexNames, now: datetime) -> None:
     """Install the templates and create the indices and the articles alias; idempotent."""
     try:
         for name in TEMPLATE_NAMES:
-            es.indices.put_index_template(
-                name=names.template(name), **load_template(name, names.prefix)
-            )
-        for index in (names.articles_for(now), names.feeds, names.alerts, names.deadletter):
+            body = load_template(name, names.prefix)
+            es.indices.put_index_template(name=names.template(name), **body)
+            _upgrade_mappings(es, body)
+        indices = (
+            names.articles_for(now),
+            names.feeds,
+            names.alerts,
+            names.deadletter,
+            names.storylines,
+        )
+        for index in indices:
             _create_if_missing(es, index)
     except ApiError as exc:
         raise wrap_es_error(exc, "installing index templates") from exc
+
+
+def _upgrade_mappings(es: Elasticsearch, body: dict[str, Any]) -> None:
+    """Add a newer template's fields to indices created from an older version.
+
+    Templates only shape new indices. Fields the index lacks are added in place; a field
+    it has is never touched (a changed type needs a reindex, not this).
+    """
+    wanted = body["template"]["mappings"]["properties"]
+    # A pattern without a wildcard names one index, which may not exist yet: not an error.
+    current = es.options(ignore_status=404).indices.get_mapping(
+        index=",".join(body["index_patterns"]), allow_no_indices=True, expand_wildcards="all"
+    )
+    if current.meta.status == 404:
+        return
+    for index, mapping in current.body.items():
+        missing = missing_fields(wanted, mapping.get("mappings", {}).get("properties", {}))
+        if missing:
+            es.indices.put_mapping(index=index, properties=missing)
+
+
+def missing_fields(wanted: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
+    """The part of the ``wanted`` properties that ``existing`` does not have."""
+    missing: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        if name not in existing:
+            missing[name] = spec
+        elif "properties" in spec and "properties" in existing[name]:
+            inner = missing_fields(spec["properties"], existing[name]["properties"])
+            if inner:
+                missing[name] = {"properties": inner}
+    return missing
 
 
 def _create_if_missing(es: Elasticsearch, index: str) -> None:

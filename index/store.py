@@ -9,7 +9,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from .documents import IngestedArticle, to_document
+from .documents import STORED_FIELDS, IngestedArticle, StoredArticle, from_document, to_document
 from .errors import wrap_es_error
 from .schema import IndexNames
 
@@ -127,7 +127,9 @@ class ArticleStore:
             resp = self.es.search(
                 index=self.names.articles,
                 query={"bool": {"must_not": [{"exists": {"field": "matched_at"}}]}},
-                sort=[{"ingested_at": "asc"}],
+                # First seen first, then first published: within one batch the original
+                # report is judged before its syndicated copies.
+                sort=[{"ingested_at": "asc"}, {"published": {"order": "asc", "missing": "_last"}}],
                 size=limit,
                 source=False,
             )
@@ -135,24 +137,56 @@ class ArticleStore:
             raise wrap_es_error(exc, "listing unmatched articles") from exc
         return [hit["_id"] for hit in resp["hits"]["hits"]]
 
+    def get_articles(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """The alerting view of each article among ``ids`` that exists, by id."""
+        if not ids:
+            return {}
+        try:
+            resp = self.es.search(
+                index=self.names.articles,
+                query={"ids": {"values": list(ids)}},
+                size=len(ids),
+                source_includes=list(STORED_FIELDS),
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"reading {len(ids)} articles") from exc
+        return {h["_id"]: from_document(h["_id"], h["_source"]) for h in resp["hits"]["hits"]}
+
     def mark_matched(
-        self, ids: Sequence[str], matches: dict[str, set[str]], when: datetime
+        self,
+        ids: Sequence[str],
+        matches: dict[str, set[str]],
+        when: datetime,
+        developments: dict[str, set[str]] | None = None,
     ) -> None:
-        """Record that ``ids`` were matched, and the storylines each matched (if any)."""
+        """Record that ``ids`` were matched, the storylines each matched (if any), and
+        those it was a development of."""
+        developments = developments or {}
         if not ids:
             return
         resp = self.es.search(
             index=self.names.articles,
             query={"ids": {"values": list(ids)}},
             size=len(ids),
-            source_includes=["storylines"],
+            source_includes=["storylines", "developments"],
         )
         operations: list[dict[str, Any]] = []
         for hit in resp["hits"]["hits"]:
             known = set(hit["_source"].get("storylines") or [])
             merged = sorted(known | matches.get(hit["_id"], set()))
+            devs = set(hit["_source"].get("developments") or []) | developments.get(
+                hit["_id"], set()
+            )
             operations.append({"update": {"_index": hit["_index"], "_id": hit["_id"]}})
-            operations.append({"doc": {"storylines": merged, "matched_at": when.isoformat()}})
+            operations.append(
+                {
+                    "doc": {
+                        "storylines": merged,
+                        "developments": sorted(devs),
+                        "matched_at": when.isoformat(),
+                    }
+                }
+            )
         try:
             result = self.es.bulk(operations=operations, refresh=True)
         except (ApiError, TransportError) as exc:

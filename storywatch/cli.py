@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +13,10 @@ from pydantic_settings import BaseSettings
 from rich.console import Console
 from rich.table import Table
 
+from .options import ConfigOption
 from .paths import DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR
 
 console = Console()
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", help="Configuration folder.", show_default=True)
-]
 
 
 def _settings_classes() -> list[type[BaseSettings]]:
@@ -55,9 +54,17 @@ app = typer.Typer(
 
 
 def _mount_subcommands() -> None:
+    """Each package contributes its own commands; they are mounted here."""
+    from storywatch.alerts.cli import alerts_app, storylines_app
+    from storywatch.flows.digest_cli import digest_command
     from storywatch.flows.stack.cli import stack_app
+    from storywatch.parsers.cli import parse
 
     app.add_typer(stack_app, name="stack")
+    app.add_typer(alerts_app, name="alerts")
+    app.add_typer(storylines_app, name="storylines")
+    app.command(name="digest")(digest_command)
+    app.command(name="parse")(parse)
 
 
 _mount_subcommands()
@@ -78,19 +85,66 @@ def _fail(message: str) -> typer.Exit:
 
 
 @app.command()
-def run(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
-    """Run one ingest cycle on the configured feeds."""
+def run(
+    config: ConfigOption = DEFAULT_CONFIG_DIR,
+    force: Annotated[
+        bool, typer.Option("--force", help="Poll every feed, due or not (no backoff).")
+    ] = False,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="DURATION",
+            help="Keep running: serve the ingest flow as a Prefect deployment with this "
+            "interval (e.g. 5m); one cycle at a time. Each feed is still polled only when due.",
+        ),
+    ] = None,
+) -> None:
+    """Run one ingest cycle on the configured feeds that are due (or keep running with --every)."""
     from storywatch.configfile import ConfigError
+    from storywatch.flows.sources import parse_duration
 
     _prepare_prefect()
     from storywatch.flows.ingest import ingest
 
+    if every is not None:
+        try:
+            interval = parse_duration(every)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        config_dir = str(config.resolve())
+        if os.environ.get("PREFECT_API_URL"):
+            # A Prefect server schedules the runs (and shows them in its UI).
+            ingest.serve(
+                name="storywatch-ingest",
+                interval=interval,
+                parameters={"config_dir": config_dir, "force": force},
+                global_limit=1,
+            )
+            return
+        # Prefect's ephemeral API cannot schedule: keep the cadence here, one run at a time.
+        console.print(f"Running a cycle every {every}; Ctrl-C stops.")
+        while True:
+            started = time.monotonic()
+            try:
+                print(ingest(config_dir, force=force).summary("storywatch run"), flush=True)
+            except KeyboardInterrupt:
+                return
+            except Exception as exc:  # a long-running worker reports a failed cycle, goes on
+                console.print(f"[bold red]cycle failed:[/] {exc}", highlight=False)
+            try:
+                time.sleep(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
+            except KeyboardInterrupt:
+                return
+
     try:
-        report = ingest(str(config))
+        report = ingest(str(config), force=force)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     for problem in report.problems:
         console.print(f"[yellow]problem:[/] {problem}", highlight=False)
+    if report.feeds_deferred:
+        console.print(f"{report.feeds_deferred} feed(s) not due yet (--force polls them).")
     print(report.summary("storywatch run"))
 
 
@@ -146,7 +200,7 @@ def demo(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
 
     stack = StackSettings()
     node = plan_node(stack)
-    up(timeout=300)
+    up(timeout=300, config=config)
     os.environ.setdefault("STORYWATCH_ES_URL", node.url)
     os.environ.setdefault("STORYWATCH_SMTP_HOST", stack.smtp_host)
     os.environ.setdefault("STORYWATCH_SMTP_PORT", str(stack.smtp_port))
@@ -156,7 +210,7 @@ def demo(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
     try:
         with FeedServer(SAMPLES_DIR, port=stack.samples_port) as server:
             console.print(f"Serving the sample feeds at {server.base_url}/feeds/")
-            report = ingest(str(config), {"samples": server.base_url})
+            report = ingest(str(config), {"samples": server.base_url}, force=True)
     except StackError as exc:
         raise _fail(f"{exc} (set STORYWATCH_SAMPLES_PORT to a free port)") from None
     except ConfigError as exc:

@@ -6,11 +6,14 @@ from email.message import EmailMessage
 
 from storywatch.alerts.email import build_environment
 from storywatch.alerts.errors import DeliveryError
+from storywatch.alerts.judging import build_record
 from storywatch.alerts.matching import Match
+from storywatch.alerts.novelty import Decision, Kind
 from storywatch.alerts.records import UNDELIVERED, AlertRecord, AlertState, alert_id
-from storywatch.alerts.service import build_records, deliver_pending
+from storywatch.alerts.service import deliver_pending
 from storywatch.alerts.settings import AlertSettings
 from storywatch.alerts.storylines import Storyline
+from storywatch.index.documents import StoredArticle
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 SETTINGS = AlertSettings(max_attempts=3)
@@ -46,8 +49,18 @@ def records(
     story = {
         s: Storyline(id=s, title=s.upper(), query="x", recipients=recipients) for s in storylines
     }
-    matches = [Match(s, "art-1", 1.0, "Title", "http://x/1", "wire", None, ()) for s in storylines]
-    return build_records(matches, story, NOW)
+    article = StoredArticle("art-1", "http://x/1", "wire", "Title", "Body")
+    decision = Decision(Kind.DEVELOPMENT, 5.0)
+    return [
+        build_record(
+            Match(s, "art-1", 1.0, "Title", "http://x/1", "wire", None, ()),
+            article,
+            story[s],
+            decision,
+            NOW,
+        )
+        for s in storylines
+    ]
 
 
 def test_records_have_deterministic_ids() -> None:
@@ -77,7 +90,7 @@ def test_transient_failures_are_retried_until_max_attempts() -> None:
         report = deliver_pending(store, notifier, SETTINGS, build_environment(SETTINGS), NOW)  # type: ignore[arg-type]
         (rec,) = store.records.values()
         assert rec.state is AlertState.FAILED and rec.attempts == attempt
-        assert rec.last_error == "server busy" and list(report.failed) == [rec.id]
+        assert rec.last_error == "email: server busy" and list(report.failed) == [rec.id]
     report = deliver_pending(store, notifier, SETTINGS, build_environment(SETTINGS), NOW)  # type: ignore[arg-type]
     assert report.skipped and len(notifier.sent) == 3
 

@@ -1,0 +1,67 @@
+"""The digest flow: per recipient, the last hour's or day's developments in one email."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from storywatch.alerts.digest import (
+    Cadence,
+    FailingFeed,
+    build_digests,
+    digest_storylines,
+    last_period,
+)
+from storywatch.alerts.service import deliver_pending
+
+from .runtime import Config, Runtime
+
+
+def failing_feeds(rt: Runtime, start: datetime) -> list[FailingFeed]:
+    """Feeds failing now, or without a success since ``start``."""
+    failing = []
+    for state in rt.feed_states.all():
+        stale = state.last_success is None or state.last_success < start
+        if state.consecutive_failures > 0 or stale:
+            error = state.last_error or f"no successful poll since {state.last_success or 'ever'}"
+            failing.append(FailingFeed(state.feed_id, error))
+    return sorted(failing, key=lambda f: f.feed_id)
+
+
+@task(name="build-digests", cache_policy=NO_CACHE)
+def create_digests(rt: Runtime, cadence: Cadence, now: datetime) -> int:
+    """Create this period's digest records (once per recipient and period)."""
+    start, end = last_period(cadence, now)
+    ids = [s.id for s in digest_storylines(rt.config.storylines, cadence)]
+    records = rt.alerts.in_period(start, end, ("development", "minor", "repeat"), ids)
+    digests = build_digests(
+        records, rt.config.storylines, cadence, start, end, failing_feeds(rt, start), now
+    )
+    created = rt.alerts.create(digests)
+    get_run_logger().info(
+        "%s digest %s to %s: %d record(s), %d new digest(s)",
+        cadence,
+        start,
+        end,
+        len(records),
+        len(created),
+    )
+    return len(created)
+
+
+@flow(name="storywatch-digest", log_prints=True)
+def digest(config_dir: str = "config", cadence: Cadence = "daily") -> tuple[int, int]:
+    """Build the last complete period's digests and send them; returns created, sent."""
+    rt = Runtime.build(Config.load(Path(config_dir)))
+    try:
+        now = datetime.now(UTC)
+        created = create_digests(rt, cadence, now)
+        report = deliver_pending(
+            rt.alerts, rt.notifier, rt.alert, rt.templates, now, webhooks=rt.webhooks
+        )
+        return created, len(report.sent)
+    finally:
+        rt.close()
