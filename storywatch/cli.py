@@ -79,6 +79,11 @@ def _prepare_prefect() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+def _quiet_prefect_shutdown() -> None:
+    """Keep the summary the last line: Prefect logs the ephemeral server's stop at exit."""
+    logging.getLogger("prefect").setLevel(logging.WARNING)
+
+
 def _fail(message: str) -> typer.Exit:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code=2)
@@ -145,6 +150,7 @@ def run(
         console.print(f"[yellow]problem:[/] {problem}", highlight=False)
     if report.feeds_deferred:
         console.print(f"{report.feeds_deferred} feed(s) not due yet (--force polls them).")
+    _quiet_prefect_shutdown()
     print(report.summary("storywatch run"))
 
 
@@ -227,6 +233,7 @@ def demo(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    _quiet_prefect_shutdown()
     print(report.summary("storywatch demo"))
 
 
