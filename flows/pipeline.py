@@ -184,7 +184,9 @@ def unique_entries(polls: Sequence[FeedPoll]) -> list[FeedEntry]:
 def fetch_pages(entries: Sequence[FeedEntry], settings: FetchSettings) -> list[Fetched]:
     """Fetch the article page of every entry, politely; results in entry order."""
     requests = [Request(entry.url) for entry in entries]
-    return fetch_sync(requests, settings, max_bytes=settings.max_page_bytes)
+    return fetch_sync(
+        requests, settings, max_bytes=settings.max_page_bytes, obey_robots=settings.obey_robots
+    )
 
 
 @dataclass(slots=True)
@@ -205,6 +207,10 @@ def parse_pages(
     """Parse and enrich each fetched page; a failure is a dead letter, not an exception."""
     outcome = ParseOutcome()
     for entry, page in zip(entries, pages, strict=True):
+        if page.disallowed:
+            log.info("skipped %s (feed %s): %s", entry.url, entry.feed_id, page.error)
+            outcome.skipped.append((entry, page.error or "disallowed"))
+            continue
         if not page.ok:
             outcome.dead.append(
                 DeadLetter(

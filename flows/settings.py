@@ -25,6 +25,9 @@ class FetchSettings(BaseSettings):
     )
     max_feed_bytes: int = Field(10_000_000, description="A larger feed document is refused.")
     max_page_bytes: int = Field(5_000_000, description="A larger article page is refused.")
+    obey_robots: bool = Field(
+        True, description="Read each site's robots.txt and skip article pages it disallows."
+    )
     max_backoff_minutes: int = Field(
         360, ge=1, description="Ceiling of the pause after repeated failures of a feed."
     )
