@@ -34,7 +34,8 @@ lint: setup
 typecheck: setup
 	$(RUN) mypy
 
-bench: setup
+bench: setup  ## Every benchmark in bench/, in sequence (starts the local Elasticsearch).
+	$(RUN) storywatch stack up
 	$(RUN) python -m bench
 
 stop:  ## Stop the local Elasticsearch and SMTP sink.

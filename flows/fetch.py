@@ -128,7 +128,11 @@ async def _get(
         headers["If-None-Match"] = request.etag
     if request.last_modified:
         headers["If-Modified-Since"] = request.last_modified
-    async with limit, throttle.slot(host):
+    # Host slot first, global slot second: a request queued behind its host's slot must
+    # not hold one of the global connections meanwhile, or (pages arrive grouped by feed,
+    # so by host) every other host waits for the first host's queue to drain. The turn
+    # is taken last, with both slots held, so the gap between starts stays exact.
+    async with throttle.slot(host), limit:
         await throttle.wait_turn(host)
         try:
             async with client.stream("GET", request.url, headers=headers) as resp:

@@ -15,6 +15,9 @@ from .schema import IndexNames
 
 #: Documents per bulk request; articles are a few KB each, so this stays well under 10 MB.
 BULK_CHUNK = 500
+#: Ids per lookup in :meth:`ArticleStore.existing_ids`. Elasticsearch refuses an ``ids``
+#: query with more values than ``index.max_result_window`` (10,000 by default).
+IDS_CHUNK = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +61,20 @@ class ArticleStore:
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """The subset of ``ids`` already stored in any monthly index."""
-        if not ids:
-            return set()
-        try:
-            resp = self.es.search(
-                index=self.names.articles,
-                query={"ids": {"values": list(ids)}},
-                size=len(ids),
-                source=False,
-            )
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, f"looking up {len(ids)} article ids") from exc
-        return {hit["_id"] for hit in resp["hits"]["hits"]}
+        found: set[str] = set()
+        for start in range(0, len(ids), IDS_CHUNK):
+            chunk = list(ids[start : start + IDS_CHUNK])
+            try:
+                resp = self.es.search(
+                    index=self.names.articles,
+                    query={"ids": {"values": chunk}},
+                    size=len(chunk),
+                    source=False,
+                )
+            except (ApiError, TransportError) as exc:
+                raise wrap_es_error(exc, f"looking up {len(chunk)} article ids") from exc
+            found.update(hit["_id"] for hit in resp["hits"]["hits"])
+        return found
 
     def bulk_create(self, items: Iterable[IngestedArticle]) -> BulkResult:
         """Create each article unless its id exists; never overwrites, so retries are harmless.

@@ -70,6 +70,18 @@ def test_an_article_from_last_month_is_found_across_monthly_indices(
     assert store.existing_ids([old.id]) == {old.id}
 
 
+def test_existing_ids_takes_more_ids_than_one_search_may_return(
+    es: Elasticsearch, names: IndexNames
+) -> None:
+    # Many feeds polled in one cycle can list over 10,000 entries; an ``ids`` query with
+    # more values than max_result_window (10,000) is refused with a 400.
+    store = ArticleStore(es, names)
+    stored = [item(1), item(2)]
+    store.bulk_create(stored)
+    ids = [f"unknown-{n}" for n in range(10_500)] + [i.id for i in stored]
+    assert store.existing_ids(ids) == {i.id for i in stored}
+
+
 def test_refused_documents_are_reported_not_dropped(es: Elasticsearch, index_prefix: str) -> None:
     names = IndexNames(index_prefix)
     # A monthly index created by hand with a clashing mapping refuses our documents.

@@ -2,7 +2,7 @@ import asyncio
 
 import httpx
 
-from storywatch.flows.fetch import HostThrottle, Request, fetch_all
+from storywatch.flows.fetch import Fetched, HostThrottle, Request, fetch_all
 from storywatch.flows.settings import FetchSettings
 
 SETTINGS = FetchSettings(per_host_delay=0.0)
@@ -77,3 +77,25 @@ def test_throttle_spaces_requests_to_one_host() -> None:
     # The 2nd a.test request waits 0.4 s; b.test is another host and never waits; the
     # last a.test request comes 0.2 s after the 2nd started, so it waits 0.3 s.
     assert slept == [0.4, 0.3]
+
+
+def test_a_busy_host_does_not_hold_connection_slots_other_hosts_could_use() -> None:
+    # Pages come grouped by feed, so by host. Tasks queued for a busy host's per-host
+    # slot must not sit on the global limit meanwhile, or every other host waits behind it.
+    started: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        started.append(request.url.host)
+        await asyncio.sleep(0.01)  # the response takes a while; others may start meanwhile
+        return httpx.Response(200, content=b"page")
+
+    settings = FetchSettings(max_connections=2, per_host_connections=1, per_host_delay=0.0)
+    requests = [Request(f"http://a.test/{i}") for i in range(4)] + [Request("http://b.test/")]
+
+    async def go() -> list[Fetched]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await fetch_all(requests, settings, max_bytes=1000, client=client)
+
+    results = asyncio.run(go())
+    assert all(r.ok for r in results)
+    assert started[:2] == ["a.test", "b.test"]
