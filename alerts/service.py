@@ -16,7 +16,7 @@ from storywatch.index.store import ArticleStore
 from .email import message_id, render_message
 from .errors import DeliveryError
 from .judging import BatchOutcome, judge_batch
-from .matching import match_storylines
+from .matching import MSEARCH_MAX_BYTES, match_storylines
 from .memory import MemoryStore
 from .notifiers import Notifier
 from .policy import apply_policy
@@ -39,7 +39,15 @@ class AlertingReport:
     repeats: int = 0
     held: int = 0
     created: int = 0
+    batches: int = 0
+    search_requests: int = 0
     errors: dict[str, str] = field(default_factory=dict)
+
+
+#: Unmatched articles judged per batch (Elasticsearch returns at most 10,000 per page).
+BATCH_SIZE = 10_000
+#: Batches per pass; a larger backlog is left to the next cycle, oldest first.
+MAX_BATCHES = 10
 
 
 def run_alerting(
@@ -49,22 +57,65 @@ def run_alerting(
     memories: MemoryStore,
     storylines: Sequence[Storyline],
     now: datetime,
+    *,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+    max_search_bytes: int = MSEARCH_MAX_BYTES,
 ) -> AlertingReport:
-    """Match the articles not matched yet, judge each match, record the verdicts.
+    """Match the articles not matched yet, batch after batch (oldest first), judge each
+    match and record the verdicts.
+
+    A backlog larger than ``max_batches`` batches is worked off over several passes: each
+    batch is marked matched before the next is read, so no article waits forever. The
+    pass stops early if a batch could not be marked (the same ids come back), rather
+    than judging them again in a loop.
+    """
+    report = AlertingReport()
+    previous: list[str] = []
+    while report.batches < max_batches:
+        ids = articles.unmatched_ids(batch_size)
+        if not ids or ids == previous:
+            break
+        _run_batch(es, articles, alerts, memories, storylines, now, ids, report, max_search_bytes)
+        previous = ids
+        if len(ids) < batch_size:
+            break
+    if report.batches:
+        log.info(
+            "matched %d article(s) in %d batch(es), %d _msearch request(s)",
+            report.articles,
+            report.batches,
+            report.search_requests,
+        )
+    return report
+
+
+def _run_batch(
+    es: Elasticsearch,
+    articles: ArticleStore,
+    alerts: AlertStore,
+    memories: MemoryStore,
+    storylines: Sequence[Storyline],
+    now: datetime,
+    ids: list[str],
+    report: AlertingReport,
+    max_search_bytes: int,
+) -> None:
+    """Match, judge and record one batch of unmatched articles.
 
     Writes go in this order: alert records (create-only, deterministic ids), repeats
     attached to their alerts, storyline memories, and last the articles' ``matched_at``.
     A crash anywhere leaves the articles unmatched, and the next run judges them again
     against the same memory, reaching the same ids: nothing is created or sent twice.
     """
-    report = AlertingReport()
-    ids = articles.unmatched_ids()
-    report.articles = len(ids)
-    if not ids:
-        return report
-    result = match_storylines(es, articles.names.articles, storylines, ids)
-    report.errors = dict(result.errors)
-    report.matches = len(result.matches)
+    report.batches += 1
+    report.articles += len(ids)
+    result = match_storylines(
+        es, articles.names.articles, storylines, ids, max_bytes=max_search_bytes
+    )
+    report.search_requests += result.requests
+    report.errors.update(result.errors)
+    report.matches += len(result.matches)
     by_id = {s.id: s for s in storylines}
     stored = articles.get_articles(sorted({m.article_id for m in result.matches}))
     loaded = memories.load(sorted({m.storyline_id for m in result.matches}))
@@ -72,12 +123,11 @@ def run_alerting(
         result.matches, stored, by_id, {k: v.memory for k, v in loaded.items()}, ids, now
     )
     records = apply_policy(outcome.records, by_id, now, alerts.count_immediate)
-    report.created = len(alerts.create(records))
+    report.created += len(alerts.create(records))
     alerts.attach_repeats(outcome.repeats)
     memories.save({sid: (loaded[sid], memory) for sid, memory in outcome.memories.items()}, now)
     articles.mark_matched(ids, outcome.matched, now, outcome.developments)
     _count(report, outcome, records)
-    return report
 
 
 def _count(report: AlertingReport, outcome: BatchOutcome, records: Sequence[AlertRecord]) -> None:
@@ -89,10 +139,12 @@ def _count(report: AlertingReport, outcome: BatchOutcome, records: Sequence[Aler
             verdict.match.url,
             "; ".join(verdict.decision.reasons),
         )
-    report.developments = sum(r.kind == "development" for r in records)
-    report.minor = sum(r.kind == "minor" for r in records)
-    report.repeats = sum(r.kind == "repeat" for r in records)
-    report.held = sum(r.kind == "development" and r.state is AlertState.SUPPRESSED for r in records)
+    report.developments += sum(r.kind == "development" for r in records)
+    report.minor += sum(r.kind == "minor" for r in records)
+    report.repeats += sum(r.kind == "repeat" for r in records)
+    report.held += sum(
+        r.kind == "development" and r.state is AlertState.SUPPRESSED for r in records
+    )
 
 
 @dataclass(slots=True)
@@ -102,6 +154,7 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    emails: int = 0
 
 
 class DeliveryStore(Protocol):
@@ -161,6 +214,7 @@ def deliver_pending(
     outcomes = notifier.send([render_message(r, settings, env) for r in mailed])
     for record, error in zip(mailed, outcomes, strict=True):
         _note(record, "email", error, done, errors, permanent)
+    report.emails = sum(error is None for error in outcomes)
     for record in due:
         for channel in record.channels:
             if channel.startswith("webhook:") and _needs(record, channel):

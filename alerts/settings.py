@@ -31,6 +31,11 @@ class AlertSettings(BaseSettings):
     templates_dir: Path | None = Field(
         None, description="Folder of email templates overriding the bundled ones (same names)."
     )
+    msearch_max_bytes: int = Field(
+        10_000_000,
+        ge=100_000,
+        description="Largest _msearch body when matching storylines; bigger batches are split.",
+    )
     max_attempts: int = Field(
         5, ge=1, description="Delivery attempts before an alert stays failed."
     )

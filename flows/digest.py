@@ -32,9 +32,10 @@ def failing_feeds(rt: Runtime, start: datetime) -> list[FailingFeed]:
 
 
 @task(name="build-digests", cache_policy=NO_CACHE)
-def create_digests(rt: Runtime, cadence: Cadence, now: datetime) -> int:
-    """Create this period's digest records (once per recipient and period)."""
-    start, end = last_period(cadence, now)
+def create_digests(rt: Runtime, cadence: Cadence, now: datetime, at: datetime) -> int:
+    """Create the digest records of the last complete period before ``at`` (once per
+    recipient and period)."""
+    start, end = last_period(cadence, at)
     ids = [s.id for s in digest_storylines(rt.config.storylines, cadence)]
     records = rt.alerts.in_period(start, end, ("development", "minor", "repeat"), ids)
     digests = build_digests(
@@ -53,12 +54,16 @@ def create_digests(rt: Runtime, cadence: Cadence, now: datetime) -> int:
 
 
 @flow(name="storywatch-digest", log_prints=True)
-def digest(config_dir: str = "config", cadence: Cadence = "daily") -> tuple[int, int]:
-    """Build the last complete period's digests and send them; returns created, sent."""
+def digest(
+    config_dir: str = "config", cadence: Cadence = "daily", at: datetime | None = None
+) -> tuple[int, int]:
+    """Build the digests of the last complete period before ``at`` (default now) and send
+    them; returns created, sent. Each (cadence, recipient, period) is sent once however
+    often this runs."""
     rt = Runtime.build(Config.load(Path(config_dir)))
     try:
         now = datetime.now(UTC)
-        created = create_digests(rt, cadence, now)
+        created = create_digests(rt, cadence, now, at or now)
         report = deliver_pending(
             rt.alerts, rt.notifier, rt.alert, rt.templates, now, webhooks=rt.webhooks
         )

@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
+from rich.console import Console
+
+console = Console()
+
+
+def repeat_every(
+    interval: timedelta,
+    run_once: Callable[[], str],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Call ``run_once`` every ``interval`` (start to start), one run at a time, printing its
+    summary; a failed run is reported and the next one still happens. Ctrl-C stops."""
+    while True:
+        started = clock()
+        try:
+            print(run_once(), flush=True)
+        except KeyboardInterrupt:
+            return
+        except Exception as exc:  # a long-running worker reports a failed run, goes on
+            console.print(f"[bold red]run failed:[/] {exc}", highlight=False)
+        try:
+            sleep(max(0.0, interval.total_seconds() - (clock() - started)))
+        except KeyboardInterrupt:
+            return
+
+
+def _cadence(value: str) -> Literal["hourly", "daily"]:
+    if value == "hourly":
+        return "hourly"
+    if value == "daily":
+        return "daily"
+    raise typer.BadParameter("cadence must be hourly or daily", param_hint="--cadence")
 
 
 def digest_command(
@@ -13,14 +51,62 @@ def digest_command(
     config: Annotated[Path, typer.Option("--config", "-c", help="Configuration folder.")] = Path(
         "config"
     ),
+    at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--at",
+            help="Build the digest as of this UTC time instead of now: the last complete "
+            "hour or day before it (e.g. 2026-11-30 for a missed digest of the 29th).",
+        ),
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="DURATION",
+            help="Keep running: build and send the digest every DURATION (e.g. 1h); each "
+            "period is still sent once. Served as a Prefect deployment when PREFECT_API_URL "
+            "is set.",
+        ),
+    ] = None,
 ) -> None:
     """Send the last complete hour's or day's digest to every recipient (once per period)."""
-    from storywatch.cli import _prepare_prefect
+    from storywatch.cli import _fail, _prepare_prefect, _quiet_prefect_shutdown
+    from storywatch.flows.sources import parse_duration
 
+    kind = _cadence(cadence)
+    when = at.replace(tzinfo=at.tzinfo or UTC) if at else None
+    interval = None
+    if every is not None:
+        if when is not None:
+            raise typer.BadParameter("--at and --every exclude each other", param_hint="--at")
+        try:
+            interval = parse_duration(every)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    _prepare_prefect()
     from .digest import digest
 
-    if cadence not in ("hourly", "daily"):
-        raise typer.BadParameter("cadence must be hourly or daily")
-    _prepare_prefect()
-    created, sent = digest(str(config), "hourly" if cadence == "hourly" else "daily")
-    print(f"storywatch digest: created={created} sent={sent}")
+    config_dir = str(config.resolve())
+    if interval is None:
+        created, sent = digest(config_dir, kind, when)
+        _quiet_prefect_shutdown()
+        print(f"storywatch digest: created={created} sent={sent}")
+        return
+    if os.environ.get("PREFECT_API_URL"):
+        # A Prefect server schedules the runs (and shows them in its UI).
+        digest.serve(
+            name="storywatch-digest",
+            interval=interval,
+            parameters={"config_dir": config_dir, "cadence": kind},
+            global_limit=1,
+        )
+        return
+
+    # Prefect's ephemeral API cannot schedule: keep the cadence here, one run at a time.
+    def once() -> str:
+        created, sent = digest(config_dir, kind)
+        return f"storywatch digest: created={created} sent={sent}"
+
+    console.print(f"Sending the {kind} digest every {every}; Ctrl-C stops.")
+    repeat_every(interval, once)

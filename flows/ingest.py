@@ -114,7 +114,15 @@ def index_articles(
 def match(rt: Runtime, now: datetime) -> tuple[int, int]:
     """Match and judge every not-yet-matched article; returns matches, developments."""
     logger = get_run_logger()
-    report = run_alerting(rt.es, rt.articles, rt.alerts, rt.memories, rt.config.storylines, now)
+    report = run_alerting(
+        rt.es,
+        rt.articles,
+        rt.alerts,
+        rt.memories,
+        rt.config.storylines,
+        now,
+        max_search_bytes=rt.alert.msearch_max_bytes,
+    )
     for storyline_id, reason in report.errors.items():
         logger.error("storyline %s could not be evaluated: %s", storyline_id, reason)
     logger.info(
@@ -132,11 +140,11 @@ def match(rt: Runtime, now: datetime) -> tuple[int, int]:
 
 @task(name="deliver-alerts", **_retrying)
 def deliver(rt: Runtime, now: datetime) -> tuple[int, int]:
-    """Send every undelivered alert on its channels; returns sent, failed."""
+    """Send every undelivered alert on its channels; returns emails sent, alerts failed."""
     report = deliver_pending(
         rt.alerts, rt.notifier, rt.alert, rt.templates, now, webhooks=rt.webhooks
     )
-    return len(report.sent), len(report.failed)
+    return report.emails, len(report.failed)
 
 
 @task(name="record-outcomes", **_retrying)
@@ -212,7 +220,7 @@ def run_cycle(rt: Runtime, *, force: bool = False) -> CycleReport:
     dead = outcome.dead + refused
     record_outcomes(rt, polls, states, dead, now)
     report.matches, report.alerts = match(rt, now)
-    report.emails, report.emails_failed = deliver(rt, now)
+    report.emails, report.alerts_failed = deliver(rt, now)
     report.problems = [f"config: {problem}" for problem in rt.config.problems]
     report.problems += [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]
     report.problems += [f"{d.ref}: {d.reason}" for d in dead]
@@ -238,7 +246,7 @@ def _summary_markdown(report: CycleReport) -> str:
         ("matches", report.matches),
         ("alerts", report.alerts),
         ("emails sent", report.emails),
-        ("emails failed", report.emails_failed),
+        ("alerts not fully delivered", report.alerts_failed),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     problems = "\n".join(f"- {p}" for p in report.problems) or "none"

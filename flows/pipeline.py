@@ -46,7 +46,7 @@ class CycleReport:
     matches: int = 0
     alerts: int = 0
     emails: int = 0
-    emails_failed: int = 0
+    alerts_failed: int = 0
     problems: list[str] = field(default_factory=list)
 
     def summary(self, prefix: str = "storywatch run") -> str:

@@ -169,12 +169,15 @@ class ArticleStore:
         developments = developments or {}
         if not ids:
             return
-        resp = self.es.search(
-            index=self.names.articles,
-            query={"ids": {"values": list(ids)}},
-            size=len(ids),
-            source_includes=["storylines", "developments"],
-        )
+        try:
+            resp = self.es.search(
+                index=self.names.articles,
+                query={"ids": {"values": list(ids)}},
+                size=len(ids),
+                source_includes=["storylines", "developments"],
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, f"reading {len(ids)} articles to mark matched") from exc
         operations: list[dict[str, Any]] = []
         for hit in resp["hits"]["hits"]:
             known = set(hit["_source"].get("storylines") or [])
