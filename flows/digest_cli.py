@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 
-console = Console()
-
-
-def repeat_every(
-    interval: timedelta,
-    run_once: Callable[[], str],
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> None:
-    """Call ``run_once`` every ``interval`` (start to start), one run at a time, printing its
-    summary; a failed run is reported and the next one still happens. Ctrl-C stops."""
-    while True:
-        started = clock()
-        try:
-            print(run_once(), flush=True)
-        except KeyboardInterrupt:
-            return
-        except Exception as exc:  # a long-running worker reports a failed run, goes on
-            console.print(f"[bold red]run failed:[/] {exc}", highlight=False)
-        try:
-            sleep(max(0.0, interval.total_seconds() - (clock() - started)))
-        except KeyboardInterrupt:
-            return
+from storywatch.options import ConfigOption
+from storywatch.paths import DEFAULT_CONFIG_DIR
 
 
 def _cadence(value: str) -> Literal["hourly", "daily"]:
@@ -48,9 +21,7 @@ def _cadence(value: str) -> Literal["hourly", "daily"]:
 
 def digest_command(
     cadence: Annotated[str, typer.Option(help="hourly or daily.")] = "daily",
-    config: Annotated[Path, typer.Option("--config", "-c", help="Configuration folder.")] = Path(
-        "config"
-    ),
+    config: ConfigOption = DEFAULT_CONFIG_DIR,
     at: Annotated[
         datetime | None,
         typer.Option(
@@ -86,6 +57,7 @@ def digest_command(
             raise _fail(str(exc)) from None
     _prepare_prefect()
     from .digest import digest
+    from .schedule import keep_running
 
     config_dir = str(config.resolve())
     if interval is None:
@@ -93,20 +65,15 @@ def digest_command(
         _quiet_prefect_shutdown()
         print(f"storywatch digest: created={created} sent={sent}")
         return
-    if os.environ.get("PREFECT_API_URL"):
-        # A Prefect server schedules the runs (and shows them in its UI).
-        digest.serve(
-            name="storywatch-digest",
-            interval=interval,
-            parameters={"config_dir": config_dir, "cadence": kind},
-            global_limit=1,
-        )
-        return
 
-    # Prefect's ephemeral API cannot schedule: keep the cadence here, one run at a time.
     def once() -> str:
         created, sent = digest(config_dir, kind)
         return f"storywatch digest: created={created} sent={sent}"
 
-    console.print(f"Sending the {kind} digest every {every}; Ctrl-C stops.")
-    repeat_every(interval, once)
+    keep_running(
+        digest,
+        name="storywatch-digest",
+        interval=interval,
+        parameters={"config_dir": config_dir, "cadence": kind},
+        run_once=once,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -111,6 +110,7 @@ def run(
 
     _prepare_prefect()
     from storywatch.flows.ingest import ingest
+    from storywatch.flows.schedule import keep_running
 
     if every is not None:
         try:
@@ -118,29 +118,14 @@ def run(
         except ValueError as exc:
             raise _fail(str(exc)) from None
         config_dir = str(config.resolve())
-        if os.environ.get("PREFECT_API_URL"):
-            # A Prefect server schedules the runs (and shows them in its UI).
-            ingest.serve(
-                name="storywatch-ingest",
-                interval=interval,
-                parameters={"config_dir": config_dir, "force": force},
-                global_limit=1,
-            )
-            return
-        # Prefect's ephemeral API cannot schedule: keep the cadence here, one run at a time.
-        console.print(f"Running a cycle every {every}; Ctrl-C stops.")
-        while True:
-            started = time.monotonic()
-            try:
-                print(ingest(config_dir, force=force).summary("storywatch run"), flush=True)
-            except KeyboardInterrupt:
-                return
-            except Exception as exc:  # a long-running worker reports a failed cycle, goes on
-                console.print(f"[bold red]cycle failed:[/] {exc}", highlight=False)
-            try:
-                time.sleep(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
-            except KeyboardInterrupt:
-                return
+        keep_running(
+            ingest,
+            name="storywatch-ingest",
+            interval=interval,
+            parameters={"config_dir": config_dir, "force": force},
+            run_once=lambda: ingest(config_dir, force=force).summary("storywatch run"),
+        )
+        return
 
     try:
         report = ingest(str(config), force=force)

@@ -1,4 +1,4 @@
-"""``storywatch digest --every``: the plain loop used when no Prefect server schedules runs."""
+"""``--every``: the plain loop used when no Prefect server schedules runs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from storywatch.flows.digest_cli import repeat_every
+from storywatch.flows.schedule import repeat_every
 
 
 class FakeTime:
