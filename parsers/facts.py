@@ -40,6 +40,7 @@ _COUNT = re.compile(
     rf"(?:\s+of)?\s+(?:(?:[a-z-]+|[A-Z]-?\d+s?)\s+){{0,2}}?"
     rf"(?P<noun>[A-Z]+-\d+s|[a-z]+s|people|personnel|staff|aircraft)\b",
 )
+_BARE_YEAR = re.compile(rf"{_YEAR}\s")
 # "two years" is a period, not a count: it goes with the dates.
 _PERIOD_NOUNS = frozenset({"years", "months", "weeks", "days", "hours", "decades"})
 
@@ -54,6 +55,8 @@ def extract_facts(text: str) -> Facts:
     ]
     counts: list[str] = []
     for m in _COUNT.finditer(text):
+        if _BARE_YEAR.match(m.group(0)):
+            continue  # "the 2017 law requires": a year, not 2017 of something
         if m["noun"] in _PERIOD_NOUNS:
             dates.append((m.start(), m.group(0)))
         elif m["noun"] != "times":

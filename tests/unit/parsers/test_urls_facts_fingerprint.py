@@ -37,6 +37,12 @@ def test_facts() -> None:
     assert {"dozens of jets", "120 missiles"} <= set(facts.counts)
 
 
+def test_a_year_before_a_noun_is_not_a_count() -> None:
+    facts = extract_facts("The eight senators wrote that the 2017 law requires penalties.")
+    assert facts.counts == ("eight senators",)
+    assert "2017" in facts.dates
+
+
 STORY = (
     "The harbour authority approved a plan to deepen the channel by four metres, opening the "
     "port to larger ships. Fishermen objected, saying the work would disturb breeding grounds "
