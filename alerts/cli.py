@@ -20,6 +20,7 @@ from storywatch.index.errors import IndexingError
 from storywatch.index.schema import IndexNames
 from storywatch.index.settings import EsSettings
 from storywatch.index.store import ArticleStore
+from storywatch.options import ConfigOption
 from storywatch.paths import DEFAULT_CONFIG_DIR
 
 from .backtest import backtest_storyline
@@ -31,9 +32,6 @@ from .settings import AlertSettings
 from .storylines import Storyline, load_storylines_file
 
 console = Console()
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", help="Configuration folder.", show_default=True)
-]
 alerts_app = typer.Typer(help="List, show and resend alert records.", no_args_is_help=True)
 storylines_app = typer.Typer(help="Check and backtest storylines.", no_args_is_help=True)
 
