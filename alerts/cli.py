@@ -158,9 +158,13 @@ class _Single:
         self.store = store
         self.record = record
 
-    def undelivered(self, limit: int = 1000) -> list[AlertRecord]:
+    def undelivered(self, now: datetime) -> list[AlertRecord]:
         """Just the record being resent."""
         return [self.record]
+
+    def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
+        """A person asked for this resend: take the record whatever its state."""
+        return self.store.claim(records, now)
 
     def save(self, records: Sequence[AlertRecord]) -> None:
         """Write through to the real store."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +42,9 @@ class Suppression(StrEnum):
 
 #: States whose alerts are (re)delivered by the next cycle.
 UNDELIVERED = (AlertState.PENDING, AlertState.SENDING, AlertState.FAILED)
+#: How long a ``sending`` record belongs to the worker that claimed it; after that its
+#: sender is taken to have crashed and the alert is delivered again (same Message-ID).
+SENDING_LEASE = timedelta(minutes=10)
 
 
 def alert_id(storyline_id: str, article_id: str) -> str:
@@ -162,6 +165,8 @@ class AlertStore:
     def __init__(self, es: Elasticsearch, names: IndexNames) -> None:
         self.es = es
         self.names = names
+        # (seq_no, primary_term) of the records undelivered() read, for claim().
+        self._versions: dict[str, tuple[int, int]] = {}
 
     def create(self, records: Iterable[AlertRecord]) -> list[str]:
         """Create the records that do not exist yet; returns the ids actually created."""
@@ -184,15 +189,78 @@ class AlertStore:
                 raise wrap_es_error(RuntimeError(outcome.get("error")), "creating alert records")
         return created
 
-    def undelivered(self, limit: int = 1000) -> list[AlertRecord]:
-        """Alerts still to deliver (new, interrupted or failed), oldest first."""
-        resp = self.es.search(
-            index=self.names.alerts,
-            query={"terms": {"state": [str(s) for s in UNDELIVERED]}},
-            sort=[{"created_at": "asc"}],
-            size=limit,
-        )
-        return [AlertRecord.from_document(h["_source"]) for h in resp["hits"]["hits"]]
+    def undelivered(
+        self, now: datetime, lease: timedelta = SENDING_LEASE, limit: int = 1000
+    ) -> list[AlertRecord]:
+        """Alerts still to deliver, oldest first: new or failed ones, and ``sending`` ones
+        whose sender has been silent longer than ``lease`` (it crashed mid-delivery).
+
+        A ``sending`` record within its lease belongs to another worker and is left alone.
+        Versions are remembered so :meth:`claim` can take records only if unchanged.
+        """
+        stale = (now - lease).isoformat()
+        query = {
+            "bool": {
+                "should": [
+                    {"terms": {"state": [str(AlertState.PENDING), str(AlertState.FAILED)]}},
+                    {
+                        "bool": {
+                            "filter": [
+                                {"term": {"state": str(AlertState.SENDING)}},
+                                {"range": {"updated_at": {"lt": stale}}},
+                            ]
+                        }
+                    },
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+        try:
+            resp = self.es.search(
+                index=self.names.alerts,
+                query=query,
+                sort=[{"created_at": "asc"}, {"id": "asc"}],
+                size=limit,
+                seq_no_primary_term=True,
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "listing undelivered alerts") from exc
+        records = []
+        for hit in resp["hits"]["hits"]:
+            self._versions[hit["_id"]] = (hit["_seq_no"], hit["_primary_term"])
+            records.append(AlertRecord.from_document(hit["_source"]))
+        return records
+
+    def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
+        """Mark ``records`` as being sent by this worker, each only if nobody changed it
+        since :meth:`undelivered` read it; returns the ``sending`` copies this worker won.
+
+        Two workers delivering at once (a scheduled cycle and a manual run, say) read the
+        same pending alert; only one of the two conditional writes succeeds.
+        """
+        sending = [with_state(r, AlertState.SENDING, now, attempts=r.attempts + 1) for r in records]
+        operations: list[dict[str, Any]] = []
+        for record in sending:
+            action: dict[str, Any] = {"_index": self.names.alerts, "_id": record.id}
+            version = self._versions.get(record.id)
+            if version is not None:
+                action["if_seq_no"], action["if_primary_term"] = version
+            operations.append({"update": action})
+            operations.append({"doc": _delivery_fields(record)})
+        if not operations:
+            return []
+        try:
+            resp = self.es.bulk(operations=operations, refresh=True)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "claiming alerts for delivery") from exc
+        won = []
+        for record, item in zip(sending, resp["items"], strict=True):
+            status = item["update"].get("status")
+            if status == 200:
+                won.append(record)
+            elif status != 409:  # 409: another worker claimed it first
+                raise wrap_es_error(RuntimeError(item["update"].get("error")), "claiming alerts")
+        return won
 
     def get(self, record_id: str) -> AlertRecord | None:
         """One alert record by id, or None."""
@@ -319,17 +387,39 @@ class AlertStore:
             )
 
     def save(self, records: Sequence[AlertRecord]) -> None:
-        """Write the records' current state (they exist already; last write wins)."""
+        """Write the records' delivery state (a partial update: repeats attached meanwhile
+        by another worker are kept)."""
         operations: list[dict[str, Any]] = []
         for record in records:
-            operations.append({"index": {"_index": self.names.alerts, "_id": record.id}})
-            operations.append(record.to_document())
+            operations.append({"update": {"_index": self.names.alerts, "_id": record.id}})
+            operations.append({"doc": _delivery_fields(record)})
         if not operations:
             return
         try:
-            self.es.bulk(operations=operations, refresh=True)
+            resp = self.es.bulk(operations=operations, refresh=True)
         except (ApiError, TransportError) as exc:
             raise wrap_es_error(exc, "saving alert states") from exc
+        if resp.get("errors"):
+            first = next(i["update"] for i in resp["items"] if "error" in i["update"])
+            raise wrap_es_error(RuntimeError(first["error"]), "saving alert states")
+
+
+#: The fields delivery changes; everything else of a record is written once, at creation.
+DELIVERY_FIELDS = (
+    "state",
+    "updated_at",
+    "sent_at",
+    "message_id",
+    "attempts",
+    "last_error",
+    "delivered",
+    "suppressed_reason",
+)
+
+
+def _delivery_fields(record: AlertRecord) -> dict[str, Any]:
+    doc = record.to_document()
+    return {name: doc[name] for name in DELIVERY_FIELDS}
 
 
 def with_state(

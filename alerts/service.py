@@ -158,14 +158,18 @@ class DeliveryReport:
 
 
 class DeliveryStore(Protocol):
-    """Where delivery finds undelivered records and writes their states."""
+    """Where delivery finds undelivered records, claims them, and writes their states."""
 
-    def undelivered(self, limit: int = 1000) -> list[AlertRecord]:
+    def undelivered(self, now: datetime) -> list[AlertRecord]:
         """Records to (re)deliver."""
         ...
 
+    def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
+        """Mark records ``sending`` if no other worker did first; returns those won."""
+        ...
+
     def save(self, records: Sequence[AlertRecord]) -> None:
-        """Write the records' states."""
+        """Write the records' delivery states."""
         ...
 
 
@@ -185,17 +189,19 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send every undelivered alert once on each of its channels; record the outcome.
 
-    The record is written as ``sending`` (attempt counted) before any channel is used
-    and as ``sent`` after. A crash between a server accepting the message and the
-    ``sent`` write leaves ``sending``: the next pass sends again with the same Message-ID
-    (mail clients collapse it) and the same ``X-Storywatch-Delivery`` webhook header. That
-    window is one SMTP round trip wide; channels already done are remembered in
-    ``delivered`` and never repeated by a retry.
+    Each record is claimed (written as ``sending``, attempt counted, only if no other
+    worker changed it since it was read) before any channel is used, and written as
+    ``sent`` after: two workers delivering at once never both send an alert. A crash
+    between a server accepting the message and the ``sent`` write leaves ``sending``;
+    once that claim's lease has run out the next pass sends again with the same
+    Message-ID (mail clients collapse it) and the same ``X-Storywatch-Delivery`` webhook
+    header. That window is one SMTP round trip wide; channels already done are
+    remembered in ``delivered`` and never repeated by a retry.
     """
     webhooks = webhooks or {}
     report = DeliveryReport()
-    due: list[AlertRecord] = []
-    for record in store.undelivered():
+    candidates: list[AlertRecord] = []
+    for record in store.undelivered(now):
         if record.attempts >= settings.max_attempts:
             report.skipped[record.id] = f"gave up after {record.attempts} attempts"
         elif not any(_needs(record, c) for c in record.channels):
@@ -203,10 +209,10 @@ def deliver_pending(
             store.save([with_state(record, AlertState.SUPPRESSED, now, suppressed_reason=reason)])
             report.skipped[record.id] = "no recipients"
         else:
-            due.append(with_state(record, AlertState.SENDING, now, attempts=record.attempts + 1))
+            candidates.append(record)
+    due = store.claim(candidates, now) if candidates else []
     if not due:
         return report
-    store.save(due)
     errors: dict[str, list[str]] = {r.id: [] for r in due}
     permanent: set[str] = set()
     done: dict[str, list[str]] = {r.id: list(r.delivered) for r in due}

@@ -9,7 +9,7 @@ from storywatch.alerts.errors import DeliveryError
 from storywatch.alerts.judging import build_record
 from storywatch.alerts.matching import Match
 from storywatch.alerts.novelty import Decision, Kind
-from storywatch.alerts.records import UNDELIVERED, AlertRecord, AlertState, alert_id
+from storywatch.alerts.records import UNDELIVERED, AlertRecord, AlertState, alert_id, with_state
 from storywatch.alerts.service import deliver_pending
 from storywatch.alerts.settings import AlertSettings
 from storywatch.alerts.storylines import Storyline
@@ -23,9 +23,19 @@ class MemoryStore:
     def __init__(self, records: list[AlertRecord]) -> None:
         self.records = {r.id: r for r in records}
         self.saved_states: list[tuple[str, AlertState]] = []
+        self.taken_elsewhere: set[str] = set()
 
-    def undelivered(self, limit: int = 1000) -> list[AlertRecord]:
+    def undelivered(self, now: datetime) -> list[AlertRecord]:
         return [r for r in self.records.values() if r.state in UNDELIVERED]
+
+    def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
+        won = [
+            with_state(r, AlertState.SENDING, now, attempts=r.attempts + 1)
+            for r in records
+            if r.id not in self.taken_elsewhere
+        ]
+        self.save(won)
+        return won
 
     def save(self, records: Sequence[AlertRecord]) -> None:
         for r in records:
@@ -81,6 +91,17 @@ def test_sent_alerts_are_marked_and_not_sent_again() -> None:
     ] * 2
     again = deliver_pending(store, notifier, SETTINGS, build_environment(SETTINGS), NOW)  # type: ignore[arg-type]
     assert again.sent == [] and len(notifier.sent) == 2
+
+
+def test_an_alert_claimed_by_another_worker_is_not_sent() -> None:
+    store = MemoryStore(records("s1", "s2"))
+    taken = alert_id("s2", "art-1")
+    store.taken_elsewhere.add(taken)
+    notifier = ScriptedNotifier([None])
+    report = deliver_pending(store, notifier, SETTINGS, build_environment(SETTINGS), NOW)  # type: ignore[arg-type]
+    assert report.sent == [alert_id("s1", "art-1")] and report.emails == 1
+    assert [m["X-Storywatch-Alert"] for m in notifier.sent] == [alert_id("s1", "art-1")]
+    assert store.records[taken].state is AlertState.PENDING
 
 
 def test_transient_failures_are_retried_until_max_attempts() -> None:
