@@ -50,7 +50,7 @@ def poll_feeds(
     rt: Runtime, now: datetime, force: bool
 ) -> tuple[list[FeedPoll], dict[str, FeedState], int]:
     """Conditional GET and parse of every due feed; returns polls, prior states, deferred."""
-    feeds = rt.config.feeds
+    feeds = [f for f in rt.config.feeds if pipeline.in_partition(f.id, rt.fetch.partition)]
     states = rt.feed_states.load([f.id for f in feeds])
     due, deferred = pipeline.split_due(feeds, states, now, force=force)
     for feed in deferred:

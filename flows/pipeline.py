@@ -7,6 +7,7 @@ instead of raising, so one broken source never stops the others.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,21 @@ class FeedPoll:
     fetched: Fetched
     entries: tuple[FeedEntry, ...]
     problems: tuple[str, ...]
+
+
+def in_partition(feed_id: str, partition: str | None) -> bool:
+    """Whether this worker polls ``feed_id``, given its ``I/N`` share (None: every feed).
+
+    The hash is stable across processes and machines (unlike ``hash()``), so each feed
+    belongs to exactly one of the N workers.
+    """
+    if partition is None:
+        return True
+    share, count = (int(part) for part in partition.split("/"))
+    if not 0 <= share < count:
+        raise ValueError(f"partition {partition!r}: I must be in 0..N-1")
+    digest = hashlib.blake2b(feed_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count == share
 
 
 def split_due(

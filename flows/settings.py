@@ -25,6 +25,12 @@ class FetchSettings(BaseSettings):
     )
     max_feed_bytes: int = Field(10_000_000, description="A larger feed document is refused.")
     max_page_bytes: int = Field(5_000_000, description="A larger article page is refused.")
+    partition: str | None = Field(
+        None,
+        pattern=r"^\d+/[1-9]\d*$",
+        description="I/N: this worker polls only the feeds whose stable hash falls in "
+        "share I of N (0-based), so N workers split the feeds without overlap.",
+    )
     obey_robots: bool = Field(
         True, description="Read each site's robots.txt and skip article pages it disallows."
     )

@@ -1,7 +1,14 @@
 from datetime import UTC, datetime, timedelta
 
 from storywatch.flows.fetch import Fetched
-from storywatch.flows.pipeline import CycleReport, FeedPoll, next_state, split_due, unique_entries
+from storywatch.flows.pipeline import (
+    CycleReport,
+    FeedPoll,
+    in_partition,
+    next_state,
+    split_due,
+    unique_entries,
+)
 from storywatch.flows.sources import Feed
 from storywatch.index.feedstate import FeedState
 from storywatch.parsers.models import FeedEntry
@@ -77,3 +84,13 @@ def test_an_article_listed_by_two_feeds_is_taken_once() -> None:
         FeedPoll(FEED, Fetched("", 200), (b, c), ()),
     ]
     assert unique_entries(polls) == [a, c]
+
+
+def test_partitions_split_feeds_without_overlap_or_gaps() -> None:
+    ids = [f"feed-{n}" for n in range(300)]
+    shares = [[i for i in ids if in_partition(i, f"{k}/3")] for k in range(3)]
+    assert sorted(i for share in shares for i in share) == sorted(ids)  # each feed once
+    assert all(60 < len(share) < 140 for share in shares)  # and roughly even
+    assert all(in_partition(i, None) for i in ids)
+    # Stable: the same feed lands in the same share every time.
+    assert [i for i in ids if in_partition(i, "1/3")] == shares[1]
