@@ -30,6 +30,7 @@ from .records import AlertRecord, AlertState, AlertStore, with_state
 from .service import deliver_pending
 from .settings import AlertSettings
 from .storylines import Storyline, load_storylines_file
+from .webhook import WebhookNotifier, build_webhooks
 
 console = Console()
 alerts_app = typer.Typer(help="List, show and resend alert records.", no_args_is_help=True)
@@ -136,7 +137,8 @@ def resend_alert(
     alert_id: Annotated[str, typer.Argument(help="Alert id (or a unique prefix).")],
     config: ConfigOption = DEFAULT_CONFIG_DIR,
 ) -> None:
-    """Send an alert again now, on every channel (same Message-ID)."""
+    """Send an alert again now, on every channel (same Message-ID); webhook URLs and
+    secrets are read from their environment variables, as named in storylines.yaml."""
     settings = AlertSettings()
     now = datetime.now(UTC)
     with _stores() as stores:
@@ -144,7 +146,14 @@ def resend_alert(
         again = with_state(record, AlertState.PENDING, now, attempts=0, delivered=())
         env = build_environment(settings)
         single = _Single(stores.alerts, again)
-        report = deliver_pending(single, SmtpNotifier(settings), settings, env, now)
+        hooks = _webhooks(config) if any(c.startswith("webhook:") for c in record.channels) else {}
+        try:
+            report = deliver_pending(
+                single, SmtpNotifier(settings), settings, env, now, webhooks=hooks
+            )
+        finally:
+            for hook in hooks.values():
+                hook.close()
     if report.sent:
         print(f"resent {record.id}")
     else:
@@ -158,7 +167,7 @@ class _Single:
         self.store = store
         self.record = record
 
-    def undelivered(self, now: datetime) -> list[AlertRecord]:
+    def undelivered(self, now: datetime, max_attempts: int) -> list[AlertRecord]:
         """Just the record being resent."""
         return [self.record]
 
@@ -169,6 +178,15 @@ class _Single:
     def save(self, records: Sequence[AlertRecord]) -> None:
         """Write through to the real store."""
         self.store.save(records)
+
+
+def _webhooks(config: Path) -> dict[str, WebhookNotifier]:
+    """The configured webhooks, so a resend reaches them like the cycle that sent it."""
+    try:
+        parsed = load_storylines_file(config / "storylines.yaml")
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    return build_webhooks(parsed.webhooks)
 
 
 def _storyline(config: Path, storyline_id: str) -> Storyline:

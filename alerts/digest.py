@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from .records import AlertRecord, AlertState
@@ -28,7 +28,12 @@ class FailingFeed:
 
 
 def last_period(cadence: Cadence, now: datetime) -> tuple[datetime, datetime]:
-    """The last complete period before ``now`` (UTC hours or days)."""
+    """The last complete period before ``now`` (UTC hours or days; a naive ``now`` is UTC).
+
+    Cut in UTC whatever zone ``now`` is in, so the period (and the digest id made from
+    its start) is the same for every caller.
+    """
+    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
     if cadence == "hourly":
         end = now.replace(minute=0, second=0, microsecond=0)
     else:
@@ -82,12 +87,19 @@ def build_digests(
     for record in records:
         if record.storyline_id in covered:
             by_storyline[record.storyline_id].append(record)
+    # Keyed like digest_id: two spellings of one address get one digest, not two records
+    # with one id of which only the first would be created.
     recipients: dict[str, list[str]] = defaultdict(list)
+    spelling: dict[str, str] = {}
     for storyline in covered.values():
         for address in storyline.recipients:
-            recipients[str(address)].append(storyline.id)
+            key = str(address).casefold()
+            spelling.setdefault(key, str(address))
+            if storyline.id not in recipients[key]:
+                recipients[key].append(storyline.id)
     digests = []
-    for recipient, storyline_ids in sorted(recipients.items()):
+    for key, storyline_ids in sorted(recipients.items()):
+        recipient = spelling[key]
         groups = _groups(storyline_ids, covered, by_storyline)
         if not groups and not failing:
             continue

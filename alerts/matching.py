@@ -34,6 +34,9 @@ MSEARCH_MAX_BYTES = 10 * 1024 * 1024
 MAX_IDS_PER_SEARCH = 10_000
 #: Bytes added to each search's estimate for the digits of its ``size``.
 _SIZE_SLACK = 8
+#: Per-search statuses of an ``_msearch`` answer that mean "try again later" (not 500: a
+#: query that crashes the search every time would hold every batch back for good).
+_RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +238,9 @@ def match_storylines(
     requests as the ``max_bytes`` body budget allows (one for a normal batch).
 
     A storyline whose query Elasticsearch rejects (bad query syntax, say) is reported in
-    ``errors``, contributes no match, and does not stop the others.
+    ``errors``, contributes no match, and does not stop the others. A search refused for
+    overload (429, 503...) raises a transient :class:`AlertError` instead, so the batch stays
+    unmatched and is judged again later.
     """
     plan = plan_searches(index, storylines, article_ids, max_bytes)
     found: dict[str, list[Match]] = {}
@@ -254,7 +259,17 @@ def match_storylines(
             if "error" in result:
                 error = result["error"]
                 cause = (error.get("root_cause") or [error])[0]
-                errors.setdefault(sid, f"{cause.get('type')}: {cause.get('reason')}")
+                reason = f"{cause.get('type')}: {cause.get('reason')}"
+                status = int(result.get("status") or 0)
+                if status in _RETRY_STATUSES:
+                    # Overload, not a bad query: reporting it would let the batch be
+                    # marked matched and the storyline miss these articles for good.
+                    raise AlertError(
+                        f"storyline {sid} could not be searched now (HTTP {status}, {reason}); "
+                        "the batch is matched again later",
+                        transient=True,
+                    )
+                errors.setdefault(sid, reason)
                 continue
             found.setdefault(sid, []).extend(hit_to_match(sid, h) for h in result["hits"]["hits"])
     # A storyline that failed on one chunk of ids is reported, not half-matched.

@@ -39,11 +39,15 @@ class SmtpNotifier:
             )
         else:
             client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+        try:
             if s.smtp_security == "starttls":
                 client.starttls(context=context)
-        if s.smtp_username:
-            password = s.smtp_password.get_secret_value() if s.smtp_password else ""
-            client.login(s.smtp_username, password)
+            if s.smtp_username:
+                password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+                client.login(s.smtp_username, password)
+        except BaseException:
+            client.close()  # connected but unusable: do not leak the socket every cycle
+            raise
         return client
 
     def send(self, messages: Sequence[EmailMessage]) -> list[DeliveryError | None]:

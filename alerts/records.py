@@ -190,17 +190,26 @@ class AlertStore:
         return created
 
     def undelivered(
-        self, now: datetime, lease: timedelta = SENDING_LEASE, limit: int = 1000
+        self,
+        now: datetime,
+        max_attempts: int | None = None,
+        *,
+        lease: timedelta = SENDING_LEASE,
+        limit: int = 1000,
     ) -> list[AlertRecord]:
         """Alerts still to deliver, oldest first: new or failed ones, and ``sending`` ones
         whose sender has been silent longer than ``lease`` (it crashed mid-delivery).
 
         A ``sending`` record within its lease belongs to another worker and is left alone.
-        Versions are remembered so :meth:`claim` can take records only if unchanged.
+        Records that used up ``max_attempts`` are left out: they would otherwise fill the
+        ``limit`` oldest-first and starve every newer alert. Versions are remembered so
+        :meth:`claim` can take records only if unchanged.
         """
         stale = (now - lease).isoformat()
+        spent = [] if max_attempts is None else [{"range": {"attempts": {"gte": max_attempts}}}]
         query = {
             "bool": {
+                "must_not": spent,
                 "should": [
                     {"terms": {"state": [str(AlertState.PENDING), str(AlertState.FAILED)]}},
                     {

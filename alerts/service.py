@@ -6,10 +6,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from elasticsearch import Elasticsearch
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 
 from storywatch.index.store import ArticleStore
 
@@ -160,8 +161,8 @@ class DeliveryReport:
 class DeliveryStore(Protocol):
     """Where delivery finds undelivered records, claims them, and writes their states."""
 
-    def undelivered(self, now: datetime) -> list[AlertRecord]:
-        """Records to (re)deliver."""
+    def undelivered(self, now: datetime, max_attempts: int) -> list[AlertRecord]:
+        """Records to (re)deliver, leaving out those that used up ``max_attempts``."""
         ...
 
     def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
@@ -201,7 +202,7 @@ def deliver_pending(
     webhooks = webhooks or {}
     report = DeliveryReport()
     candidates: list[AlertRecord] = []
-    for record in store.undelivered(now):
+    for record in store.undelivered(now, settings.max_attempts):
         if record.attempts >= settings.max_attempts:
             report.skipped[record.id] = f"gave up after {record.attempts} attempts"
         elif not any(_needs(record, c) for c in record.channels):
@@ -216,8 +217,19 @@ def deliver_pending(
     errors: dict[str, list[str]] = {r.id: [] for r in due}
     permanent: set[str] = set()
     done: dict[str, list[str]] = {r.id: list(r.delivered) for r in due}
-    mailed = [r for r in due if "email" in r.channels and _needs(r, "email")]
-    outcomes = notifier.send([render_message(r, settings, env) for r in mailed])
+    mailed: list[AlertRecord] = []
+    messages: list[EmailMessage] = []
+    for record in (r for r in due if "email" in r.channels and _needs(r, "email")):
+        try:
+            messages.append(render_message(record, settings, env))
+        except (TemplateError, TypeError, ValueError) as exc:
+            # One record a (user) template cannot render must not leave the whole claimed
+            # batch in "sending": it fails on its own, with the reason, and can be resent.
+            reason = f"cannot render the email: {type(exc).__name__}: {exc}"
+            _note(record, "email", DeliveryError(reason, transient=False), done, errors, permanent)
+            continue
+        mailed.append(record)
+    outcomes = notifier.send(messages)
     for record, error in zip(mailed, outcomes, strict=True):
         _note(record, "email", error, done, errors, permanent)
     report.emails = sum(error is None for error in outcomes)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import time
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import httpx
@@ -19,6 +21,7 @@ from pydantic import SecretStr
 from .errors import DeliveryError
 from .matching import HIGHLIGHT_POST, HIGHLIGHT_PRE
 from .records import AlertRecord
+from .storylines import WebhookConfig
 
 
 def sign(body: bytes, secret: str, timestamp: int) -> str:
@@ -132,3 +135,29 @@ class WebhookNotifier:
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self.client.close()
+
+
+#: ``lookup(env_var)``: a secret by its environment variable name, or None if it is unset.
+SecretLookup = Callable[[str], SecretStr | None]
+
+
+def env_secret(env_var: str) -> SecretStr | None:
+    """The secret in environment variable ``env_var``, or None when it is unset or empty."""
+    value = os.environ.get(env_var)
+    return SecretStr(value) if value else None
+
+
+def build_webhooks(
+    configs: Mapping[str, WebhookConfig], lookup: SecretLookup = env_secret
+) -> dict[str, WebhookNotifier]:
+    """A notifier per configured webhook whose URL is set (others fail at delivery)."""
+    hooks = {}
+    for name, cfg in configs.items():
+        url = lookup(cfg.url_env)
+        if url is None:
+            continue
+        secret = lookup(cfg.secret_env) if cfg.secret_env else None
+        hooks[name] = WebhookNotifier(
+            name, url.get_secret_value(), format=cfg.format, secret=secret
+        )
+    return hooks

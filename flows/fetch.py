@@ -112,6 +112,13 @@ async def _get(
     max_bytes: int,
     robots: RobotsRules | None = None,
 ) -> Fetched:
+    try:
+        # An unusable URL (from the config or a feed) is this request's error, never the
+        # whole batch's: httpx and urlsplit would raise out of gather() otherwise.
+        httpx.URL(request.url)
+        host = urlsplit(request.url).netloc.lower()
+    except (httpx.InvalidURL, ValueError) as exc:
+        return Fetched(request.url, None, error=f"invalid URL: {exc}")
     if robots is not None:
         verdict = await robots.verdict(request.url)
         if not verdict.allowed:
@@ -122,7 +129,6 @@ async def _get(
                 transient=verdict.transient,
                 disallowed=not verdict.transient,
             )
-    host = urlsplit(request.url).netloc.lower()
     headers = {}
     if request.etag:
         headers["If-None-Match"] = request.etag
@@ -156,6 +162,8 @@ async def _get(
                     chunks.append(chunk)
         except httpx.TimeoutException as exc:
             return Fetched(request.url, None, error=f"timed out: {exc!r}", transient=True)
+        except httpx.UnsupportedProtocol as exc:
+            return Fetched(request.url, None, error=f"{type(exc).__name__}: {exc}")
         except httpx.HTTPError as exc:
             return Fetched(request.url, None, error=f"{type(exc).__name__}: {exc}", transient=True)
     status = resp.status_code

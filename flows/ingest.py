@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from storywatch.alerts.errors import AlertError
 from storywatch.alerts.service import deliver_pending, run_alerting
 from storywatch.index.deadletter import DeadLetter
 from storywatch.index.documents import article_id
@@ -34,6 +35,8 @@ def _transient_failure(task: Any, task_run: Any, state: Any) -> bool:
         exc = state.result(raise_on_failure=False)
     except Exception:
         return False
+    if isinstance(exc, AlertError):
+        return exc.transient
     return isinstance(exc, BaseException) and is_transient(exc)
 
 

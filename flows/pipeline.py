@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from storywatch.index.deadletter import DeadLetter
@@ -148,6 +148,10 @@ def next_state(
     again (not a 304) and retries them.
     """
     fetched, feed = poll.fetched, poll.feed
+    # Validators of the feed's old URL mean nothing at a new one: sent there, a stale
+    # If-Modified-Since could earn a 304 and hide the new feed's entries.
+    if previous is not None and previous.url != feed.url:
+        previous = replace(previous, etag=None, last_modified=None)
     failed = fetched.error is not None or (fetched.ok and not poll.entries and bool(poll.problems))
     if not failed:
         fresh = fetched.ok and complete

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,13 +12,14 @@ from jinja2 import Environment
 from prefect.blocks.system import Secret
 from pydantic import SecretStr
 
+from storywatch.alerts import webhook
 from storywatch.alerts.email import build_environment
 from storywatch.alerts.memory import MemoryStore
 from storywatch.alerts.notifiers import Notifier, SmtpNotifier
 from storywatch.alerts.records import AlertStore
 from storywatch.alerts.settings import AlertSettings
 from storywatch.alerts.storylines import Storyline, WebhookConfig, load_storylines_file
-from storywatch.alerts.webhook import WebhookNotifier
+from storywatch.alerts.webhook import WebhookNotifier, env_secret
 from storywatch.configfile import ConfigError
 from storywatch.index.client import build_client
 from storywatch.index.deadletter import DeadLetterStore
@@ -127,8 +127,9 @@ class Runtime:
 def secret_value(env_var: str) -> SecretStr | None:
     """A secret from the environment, else from the Prefect Secret block of that name
     (lower-cased, ``_`` as ``-``); None when neither exists. Never from YAML."""
-    if os.environ.get(env_var):
-        return SecretStr(os.environ[env_var])
+    from_env = env_secret(env_var)
+    if from_env is not None:
+        return from_env
     try:
         value = Secret.load(env_var.lower().replace("_", "-")).get()  # type: ignore[union-attr]
     except ValueError:
@@ -137,14 +138,5 @@ def secret_value(env_var: str) -> SecretStr | None:
 
 
 def build_webhooks(configs: Mapping[str, WebhookConfig]) -> dict[str, WebhookNotifier]:
-    """A notifier per configured webhook whose URL is set (others fail at delivery)."""
-    hooks = {}
-    for name, cfg in configs.items():
-        url = secret_value(cfg.url_env)
-        if url is None:
-            continue
-        secret = secret_value(cfg.secret_env) if cfg.secret_env else None
-        hooks[name] = WebhookNotifier(
-            name, url.get_secret_value(), format=cfg.format, secret=secret
-        )
-    return hooks
+    """A notifier per configured webhook whose URL is set (environment or Prefect Secret)."""
+    return webhook.build_webhooks(configs, secret_value)

@@ -1,6 +1,7 @@
 """Two workers delivering at once: conditional claims on a real Elasticsearch node."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -92,3 +93,15 @@ def test_saving_a_delivery_state_keeps_repeats_attached_meanwhile(
     final = store.get(claimed.id)
     assert final is not None and final.state is AlertState.SENT
     assert [c.article_id for c in final.also_reported_by] == ["art-2"]
+
+
+def test_alerts_that_used_up_their_attempts_do_not_starve_newer_ones(
+    es: Elasticsearch, names: IndexNames
+) -> None:
+    store = AlertStore(es, names)
+    spent = with_state(record("s1"), AlertState.FAILED, NOW, attempts=5, last_error="refused")
+    newer = replace(record("s2"), created_at=NOW + timedelta(minutes=1))
+    store.create([spent, newer])
+    # Oldest first and one at a time: the spent record must not take the only place.
+    (due,) = store.undelivered(NOW + timedelta(minutes=2), 5, limit=1)
+    assert due.id == newer.id

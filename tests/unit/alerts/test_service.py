@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 from storywatch.alerts.email import build_environment
 from storywatch.alerts.errors import DeliveryError
@@ -25,7 +26,7 @@ class MemoryStore:
         self.saved_states: list[tuple[str, AlertState]] = []
         self.taken_elsewhere: set[str] = set()
 
-    def undelivered(self, now: datetime) -> list[AlertRecord]:
+    def undelivered(self, now: datetime, max_attempts: int) -> list[AlertRecord]:
         return [r for r in self.records.values() if r.state in UNDELIVERED]
 
     def claim(self, records: Sequence[AlertRecord], now: datetime) -> list[AlertRecord]:
@@ -131,3 +132,19 @@ def test_storyline_without_recipients_is_suppressed() -> None:
     (rec,) = store.records.values()
     assert rec.state is AlertState.SUPPRESSED and report.skipped == {rec.id: "no recipients"}
     assert notifier.sent == []
+
+
+def test_a_record_the_template_cannot_render_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "alert.txt.j2").write_text(
+        '{% if alert.storyline_id == "s2" %}{{ no_such_variable }}{% endif %}text\n'
+    )
+    settings = AlertSettings(max_attempts=3, templates_dir=tmp_path)
+    store = MemoryStore(records("s1", "s2"))
+    notifier = ScriptedNotifier([None])
+    report = deliver_pending(store, notifier, settings, build_environment(settings), NOW)  # type: ignore[arg-type]
+    good, bad = alert_id("s1", "art-1"), alert_id("s2", "art-1")
+    assert report.sent == [good] and report.emails == 1
+    assert store.records[good].state is AlertState.SENT
+    failed = store.records[bad]
+    assert failed.state is AlertState.FAILED and failed.attempts == settings.max_attempts
+    assert "no_such_variable" in (failed.last_error or "")

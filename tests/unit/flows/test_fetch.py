@@ -2,7 +2,7 @@ import asyncio
 
 import httpx
 
-from storywatch.flows.fetch import Fetched, HostThrottle, Request, fetch_all
+from storywatch.flows.fetch import Fetched, HostThrottle, Request, fetch_all, fetch_sync
 from storywatch.flows.settings import FetchSettings
 
 SETTINGS = FetchSettings(per_host_delay=0.0)
@@ -99,3 +99,20 @@ def test_a_busy_host_does_not_hold_connection_slots_other_hosts_could_use() -> N
     results = asyncio.run(go())
     assert all(r.ok for r in results)
     assert started[:2] == ["a.test", "b.test"]
+
+
+def test_an_unusable_url_is_that_request_s_error_not_the_batch_s() -> None:
+    bad = ["http://[::1/feed", "http://a.test/" + "x" * 70_000]
+    results = run(
+        [*(Request(url) for url in bad), Request("http://a.test/ok")],
+        lambda r: httpx.Response(200, content=b"<rss/>"),
+    )
+    assert [r.ok for r in results] == [False, False, True]
+    assert all(r.error and not r.transient for r in results[:2])
+
+
+def test_an_unsupported_scheme_is_not_retried() -> None:
+    # The real transport refuses the scheme before any connection is made.
+    (result,) = fetch_sync([Request("ftp://a.test/feed")], SETTINGS, max_bytes=1000)
+    assert not result.ok and "UnsupportedProtocol" in (result.error or "")
+    assert not result.transient

@@ -94,3 +94,15 @@ def test_partitions_split_feeds_without_overlap_or_gaps() -> None:
     assert all(in_partition(i, None) for i in ids)
     # Stable: the same feed lands in the same share every time.
     assert [i for i in ids if in_partition(i, "1/3")] == shares[1]
+
+
+def test_validators_of_a_feed_s_old_url_are_never_kept_for_its_new_url() -> None:
+    previous = FeedState("wire", "https://old.example/rss", etag='"old"', last_modified="x")
+    failed = FeedPoll(FEED, Fetched(FEED.url, 503, error="HTTP 503", transient=True), (), ())
+    entry = FeedEntry("wire", "https://wire.example/a", "A")
+    partial = FeedPoll(FEED, Fetched(FEED.url, 200, b"<rss/>", etag='"new"'), (entry,), ())
+    for state in (
+        next_state(failed, previous, NOW, MAX),
+        next_state(partial, previous, NOW, MAX, complete=False),
+    ):
+        assert state.url == FEED.url and state.etag is None and state.last_modified is None
