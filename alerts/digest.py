@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+
+from storywatch.index.feedstate import FeedState
 
 from .records import AlertRecord, AlertState
 from .storylines import Storyline
@@ -25,6 +27,27 @@ class FailingFeed:
 
     feed_id: str
     error: str
+
+
+def failing_feeds(
+    states: Iterable[FeedState], intervals: Mapping[str, timedelta], start: datetime
+) -> list[FailingFeed]:
+    """Monitored feeds failing now, or without a success since ``start`` allowing one poll
+    interval (a feed polled daily is not failing in an hourly digest).
+
+    ``intervals`` maps each feed id of feeds.yaml to its poll interval; states of feeds
+    no longer configured are ignored.
+    """
+    failing = []
+    for state in states:
+        interval = intervals.get(state.feed_id)
+        if interval is None:
+            continue  # removed from feeds.yaml: no longer monitored
+        stale = state.last_success is None or state.last_success < start - interval
+        if state.consecutive_failures > 0 or stale:
+            error = state.last_error or f"no successful poll since {state.last_success or 'ever'}"
+            failing.append(FailingFeed(state.feed_id, error))
+    return sorted(failing, key=lambda f: f.feed_id)
 
 
 def last_period(cadence: Cadence, now: datetime) -> tuple[datetime, datetime]:

@@ -222,7 +222,9 @@ def run_cycle(rt: Runtime, *, force: bool = False) -> CycleReport:
     report.index_failed = len(refused)
     dead = outcome.dead + refused
     record_outcomes(rt, polls, states, dead, now)
-    report.matches, report.alerts = match(rt, now)
+    # Alert records carry the time they are matched, not the cycle's start, so a record
+    # written after a period ended is never stamped inside it (see flows/digest.py).
+    report.matches, report.alerts = match(rt, datetime.now(UTC))
     report.emails, report.alerts_failed = deliver(rt, now)
     report.problems = [f"config: {problem}" for problem in rt.config.problems]
     report.problems += [f"{p.feed.id}: {problem}" for p in polls for problem in p.problems]

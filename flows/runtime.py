@@ -39,6 +39,7 @@ class Config:
 
     directory: Path
     feeds: tuple[Feed, ...]
+    configured_feeds: tuple[Feed, ...]
     storylines: tuple[Storyline, ...]
     knowledge: Knowledge
     problems: tuple[ConfigError, ...] = ()
@@ -49,17 +50,19 @@ class Config:
         """Read feeds, storylines, topics and entities from ``directory``.
 
         A bad feed entry is skipped and kept in ``problems``; a file that cannot be
-        used at all raises ConfigError.
+        used at all raises ConfigError. ``configured_feeds`` also holds feeds that
+        cannot be polled in this run (an unfilled ``{{samples}}``, say).
         """
-        feeds, problems = load_feeds(directory / "feeds.yaml", placeholders)
+        feeds = load_feeds(directory / "feeds.yaml", placeholders)
         storylines = load_storylines_file(directory / "storylines.yaml")
         return cls(
             directory=directory,
-            feeds=feeds,
+            feeds=feeds.usable,
+            configured_feeds=feeds.configured,
             storylines=tuple(s for s in storylines.storylines if s.enabled),
             webhooks=storylines.webhooks,
             knowledge=load_knowledge(directory),
-            problems=problems,
+            problems=feeds.problems,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,21 +49,29 @@ class Feed(BaseModel):
         return parse_duration(self.poll_interval)
 
 
-def load_feeds(
-    path: Path, placeholders: Mapping[str, str] | None = None
-) -> tuple[tuple[Feed, ...], tuple[ConfigError, ...]]:
-    """The enabled, valid feeds of ``path`` with ``{{name}}`` placeholders filled in, and
-    the problems of the entries that were skipped (each with file, line, field, reason).
+@dataclass(frozen=True, slots=True)
+class FeedList:
+    """What ``feeds.yaml`` holds: the feeds to poll, every enabled entry, the problems."""
+
+    usable: tuple[Feed, ...]
+    configured: tuple[Feed, ...]
+    problems: tuple[ConfigError, ...]
+
+
+def load_feeds(path: Path, placeholders: Mapping[str, str] | None = None) -> FeedList:
+    """The enabled, valid feeds of ``path`` with ``{{name}}`` placeholders filled in
+    (``usable``), every enabled valid entry as written (``configured``: a feed that
+    cannot be polled now still counts as monitored), and the problems of the entries
+    that were skipped, each with file, line, field and reason.
 
     A placeholder with no value (``{{samples}}`` outside the demo, say) is such a
     problem, rather than a request to a URL that cannot exist.
     """
     values = dict(placeholders or {})
     items, errors = load_yaml_items(path, "feeds", Feed)
-    feeds = []
-    for feed in items:
-        if not feed.enabled:
-            continue
+    configured = tuple(feed for feed in items if feed.enabled)
+    usable = []
+    for feed in configured:
         missing = [m for m in _PLACEHOLDER.findall(feed.url) if m not in values]
         if missing:
             errors.append(
@@ -75,5 +84,5 @@ def load_feeds(
             )
             continue
         url = _PLACEHOLDER.sub(lambda m: values[m.group(1)].rstrip("/"), feed.url)
-        feeds.append(feed.model_copy(update={"url": url}))
-    return tuple(feeds), tuple(errors)
+        usable.append(feed.model_copy(update={"url": url}))
+    return FeedList(tuple(usable), configured, tuple(errors))

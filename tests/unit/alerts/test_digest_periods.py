@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storywatch.alerts.digest import build_digests, last_period
+from storywatch.alerts.digest import build_digests, failing_feeds, last_period
 from storywatch.alerts.judging import build_record
 from storywatch.alerts.matching import Match
 from storywatch.alerts.novelty import Decision, Kind
 from storywatch.alerts.storylines import Storyline
 from storywatch.index.documents import StoredArticle
+from storywatch.index.feedstate import FeedState
 
 NOW = datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
 
@@ -44,3 +45,27 @@ def test_two_spellings_of_one_address_get_one_digest_with_both_storylines() -> N
     start, end = last_period("daily", NOW)
     (digest,) = build_digests(records, stories, "daily", start, end, [], NOW)
     assert [g["storyline_id"] for g in digest.payload["groups"]] == ["s1", "s2"]
+
+
+def test_failing_feeds_are_the_monitored_ones_failing_or_silent_too_long() -> None:
+    start = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
+    states = [
+        FeedState("ok", "u", last_success=start + timedelta(hours=3)),
+        FeedState(
+            "erroring", "u", last_success=start, consecutive_failures=2, last_error="HTTP 503"
+        ),
+        FeedState("daily", "u", last_success=start - timedelta(hours=20)),  # polled once a day
+        FeedState("silent", "u", last_success=start - timedelta(hours=2)),
+        FeedState("never", "u"),
+        FeedState("removed", "u", consecutive_failures=9, last_error="gone"),
+    ]
+    intervals = {
+        "ok": timedelta(minutes=15),
+        "erroring": timedelta(minutes=15),
+        "daily": timedelta(days=1),
+        "silent": timedelta(minutes=15),
+        "never": timedelta(minutes=15),
+    }
+    found = {f.feed_id: f.error for f in failing_feeds(states, intervals, start)}
+    assert set(found) == {"erroring", "silent", "never"}
+    assert found["erroring"] == "HTTP 503" and found["never"] == "no successful poll since ever"

@@ -32,15 +32,17 @@ feeds:
     enabled: false
 """,
     )
-    feeds, problems = load_feeds(path, {"samples": "http://127.0.0.1:9/"})
-    assert [f.id for f in feeds] == ["wire"] and problems == ()
-    assert feeds[0].url == "http://127.0.0.1:9/feeds/wire.rss"
+    loaded = load_feeds(path, {"samples": "http://127.0.0.1:9/"})
+    assert [f.id for f in loaded.usable] == ["wire"] and loaded.problems == ()
+    assert loaded.usable[0].url == "http://127.0.0.1:9/feeds/wire.rss"
+    assert [f.id for f in loaded.configured] == ["wire"]
 
 
 def test_unfilled_placeholder_names_the_feed(tmp_path: Path) -> None:
     path = write(tmp_path, 'feeds:\n  - id: wire\n    url: "{{samples}}/x.rss"\n')
-    feeds, (problem,) = load_feeds(path)
-    assert feeds == ()
+    loaded = load_feeds(path)
+    (problem,) = loaded.problems
+    assert loaded.usable == () and [f.id for f in loaded.configured] == ["wire"]
     assert "feeds[id=wire].url" in str(problem) and "{{samples}}" in str(problem)
 
 
@@ -56,9 +58,9 @@ def test_a_bad_entry_is_reported_and_the_others_kept(tmp_path: Path) -> None:
         "    url: https://b.example/f\n"
         "    poll_interval: soon\n",
     )
-    feeds, problems = load_feeds(path)
-    assert [f.id for f in feeds] == ["ok"]
-    first, second = (str(p) for p in problems)
+    loaded = load_feeds(path)
+    assert [f.id for f in loaded.usable] == ["ok"]
+    first, second = (str(p) for p in loaded.problems)
     assert "feeds.yaml, line 4, field 'feeds.1.id'" in first
     assert "line 8, field 'feeds.2.poll_interval'" in second and "not a duration" in second
 
@@ -67,8 +69,9 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
     path = write(
         tmp_path, "feeds:\n  - {id: a, url: 'https://x/1'}\n  - {id: a, url: 'https://x/2'}\n"
     )
-    feeds, (problem,) = load_feeds(path)
-    assert [f.url for f in feeds] == ["https://x/1"]
+    loaded = load_feeds(path)
+    (problem,) = loaded.problems
+    assert [f.url for f in loaded.usable] == ["https://x/1"]
     assert "line 3, field 'feeds.1.id': duplicate id 'a'" in str(problem)
 
 
