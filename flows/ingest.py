@@ -158,15 +158,11 @@ def record_outcomes(
     dead: list[DeadLetter],
     now: datetime,
 ) -> None:
-    """Save feed states (validators, backoff) and dead letters, after indexing succeeded."""
-    max_backoff = timedelta(minutes=rt.fetch.max_backoff_minutes)
-    incomplete = {d.feed_id for d in dead}
-    rt.feed_states.save(
-        pipeline.next_state(
-            p, states.get(p.feed.id), now, max_backoff, complete=p.feed.id not in incomplete
-        )
-        for p in polls
-    )
+    """Save dead letters, then feed states (validators, backoff), after indexing succeeded.
+
+    In that order: dead letters are upserts keyed by (stage, ref), so writing them twice
+    after a crash is harmless, while feed states written first could let a crash lose them.
+    """
     letters = list(dead)
     for poll in polls:
         if poll.problems:
@@ -182,6 +178,14 @@ def record_outcomes(
                 )
             )
     rt.dead_letters.record(letters)
+    max_backoff = timedelta(minutes=rt.fetch.max_backoff_minutes)
+    incomplete = {d.feed_id for d in dead}
+    rt.feed_states.save(
+        pipeline.next_state(
+            p, states.get(p.feed.id), now, max_backoff, complete=p.feed.id not in incomplete
+        )
+        for p in polls
+    )
 
 
 @flow(name="storywatch-ingest", log_prints=True)
