@@ -18,6 +18,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import SecretStr
 
+from .email import safe_url
 from .errors import DeliveryError
 from .matching import HIGHLIGHT_POST, HIGHLIGHT_PRE
 from .records import AlertRecord
@@ -70,9 +71,15 @@ def generic_payload(record: AlertRecord) -> dict[str, Any]:
 def slack_payload(record: AlertRecord) -> dict[str, Any]:
     """A Slack incoming-webhook message for an alert (text escaped, no mentions)."""
     new = record.whats_new
+    url = safe_url(record.article_url)
+    # "|" ends the URL part of Slack's <url|label> link syntax.
+    link = (
+        f"<{_slack_escape(url).replace('|', '%7C')}|{_slack_escape(record.title)}>"
+        if url != "#"
+        else _slack_escape(record.title)
+    )
     lines = [
-        f"*[{_slack_escape(record.storyline_title)}]* "
-        f"<{_slack_escape(record.article_url)}|{_slack_escape(record.title)}>",
+        f"*[{_slack_escape(record.storyline_title)}]* {link}",
         f"_{_slack_escape(record.source)}_ {_slack_escape(record.published or '')}",
     ]
     for label, values in (

@@ -16,7 +16,7 @@ from storywatch.alerts.policy import apply_policy, in_quiet_hours
 from storywatch.alerts.records import AlertRecord, AlertState, AlsoReported
 from storywatch.alerts.settings import AlertSettings
 from storywatch.alerts.storylines import QuietHours, Storyline, Throttle
-from storywatch.alerts.webhook import WebhookNotifier, sign
+from storywatch.alerts.webhook import WebhookNotifier, sign, slack_payload
 
 NOW = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
 
@@ -97,6 +97,13 @@ def test_generic_webhook_is_signed_and_slack_text_is_escaped() -> None:
     )
     text = json.loads(slack.request(record("1")).content)["text"]
     assert "<b>" not in text and "&lt;b&gt;Title 1&lt;/b&gt;" in text
+
+
+def test_slack_links_only_to_http_urls_and_keeps_the_link_syntax_intact() -> None:
+    evil = slack_payload(record("1", article_url="javascript:alert(1)"))["text"]
+    assert "javascript" not in evil and "<" not in evil.split("*")[2]
+    piped = slack_payload(record("2", article_url="https://x.example/a?b=1|2"))["text"]
+    assert "<https://x.example/a?b=1%7C2|&lt;b&gt;Title 2&lt;/b&gt;>" in piped
 
 
 def test_webhook_errors_know_if_a_retry_helps() -> None:
