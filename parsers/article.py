@@ -30,14 +30,22 @@ MAX_MARKUP_CHARS = 3 * 1024 * 1024
 MIN_BODY_CHARS = 250
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
-_LD_JSON = re.compile(
-    r"<script[^>]{0,200}?application/ld\+json[^>]{0,100}>(.*?)</script\s*>", re.I | re.S
-)
+#: A declared charset that cannot be right when the declaration itself reads as ASCII;
+#: browsers read such pages as UTF-8 (WHATWG encoding sniffing).
+_ASCII_INCOMPATIBLE = re.compile(r"utf-?(?:16|32)(?:-?[bl]e)?|ucs-?[24]|utf-?7")
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,500}>")
+# Openers and closers are found one at a time (see _cut_noise and _ld_json_blobs):
+# one regex with a lazy ``.*?`` up to the closer rescans to the end of the page for
+# every unclosed opener, quadratic on a page of thousands of stray "<script>".
+_LD_JSON_OPEN = re.compile(r"<script[^>]{0,200}?application/ld\+json[^>]{0,100}>", re.I)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
 # Cut before parsing: they are never body, and a page of megabytes of inline
 # script would otherwise dominate the parse time.
-_NOISE = re.compile(
-    r"<(script|style|noscript|template|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S
-)
+_NOISE_OPEN = re.compile(r"<(?:(script|style|noscript|template|svg)\b|!--)", re.I)
+_NOISE_CLOSE = {
+    tag: re.compile(rf"</{tag}\s*>", re.I)
+    for tag in ("script", "style", "noscript", "template", "svg")
+}
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a]")
 
 
@@ -53,12 +61,13 @@ def extract_article(html: str | bytes, url: str) -> Article:
         return _skip(url, "empty: no content")
     if len(_BINARY.findall(text[:4096])) > 40:
         return _skip(url, "not-html: binary content")
-    ld_blobs = _LD_JSON.findall(text[:MAX_MARKUP_CHARS])
-    markup = _NOISE.sub(" ", text)
+    ld_blobs = _ld_json_blobs(text[:MAX_MARKUP_CHARS])
+    # lxml refuses a str that declares its encoding (XHTML pages): the text is decoded.
+    markup = _XML_DECLARATION.sub("", _cut_noise(text), count=1)
     if len(markup) > MAX_MARKUP_CHARS:
         markup = markup[:MAX_MARKUP_CHARS]
         problems.append(f"markup truncated to {MAX_MARKUP_CHARS} characters")
-    if not re.search(r"[^\s<]", re.sub(r"<[^>]*>", "", markup[:200_000])):
+    if not re.search(r"[^\s<]", _strip_tags(markup[:200_000])):
         return _skip(url, "empty: no text outside scripts and markup")
     try:
         root = lxml.html.document_fromstring(markup)
@@ -106,14 +115,73 @@ def _decode(raw: bytes, problems: list[str]) -> str:
     declared = _CHARSET.search(raw[:4096])
     candidates = ["utf-8"]
     if declared:
-        candidates.insert(0, declared.group(1).decode("ascii", "replace").lower())
+        encoding = declared.group(1).decode("ascii", "replace").lower()
+        if not _ASCII_INCOMPATIBLE.fullmatch(encoding):
+            candidates.insert(0, encoding)
     for encoding in candidates:
         try:
             return raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        # UnicodeError, not only UnicodeDecodeError: codecs such as "punycode" raise it.
+        except (UnicodeError, LookupError):
             continue
     problems.append("encoding guessed: cp1252 with replacement characters")
     return raw.decode("cp1252", errors="replace")
+
+
+def _cut_noise(text: str) -> str:
+    """Replace scripts, styles, templates, SVG and comments by a space.
+
+    Each opener goes up to the first closer of its kind after it; an opener with no
+    closer is left alone. Once a closer is known to be missing, later openers of the
+    same kind are not searched again, so the cost stays linear.
+    """
+    out: list[str] = []
+    pos = kept = 0
+    unclosed: set[str] = set()
+    while (opener := _NOISE_OPEN.search(text, pos)) is not None:
+        tag = (opener.group(1) or "!--").lower()
+        end = -1
+        if tag not in unclosed:
+            if tag == "!--":
+                close = text.find("-->", opener.end())
+                end = close + 3 if close >= 0 else -1
+            else:
+                head_end = text.find(">", opener.end())
+                if head_end < 0:
+                    break  # no ">" left: no opener can complete
+                closer = _NOISE_CLOSE[tag].search(text, head_end + 1)
+                end = closer.end() if closer is not None else -1
+            if end < 0:
+                unclosed.add(tag)
+        if end < 0:
+            pos = opener.start() + 1
+            continue
+        out.append(text[kept : opener.start()])
+        out.append(" ")
+        pos = kept = end
+    out.append(text[kept:])
+    return "".join(out)
+
+
+def _ld_json_blobs(text: str) -> list[str]:
+    """The bodies of the JSON-LD scripts, in page order."""
+    blobs: list[str] = []
+    pos = 0
+    while (opener := _LD_JSON_OPEN.search(text, pos)) is not None:
+        closer = _SCRIPT_CLOSE.search(text, opener.end())
+        if closer is None:
+            break  # no closer after this opener: none after the later ones either
+        blobs.append(text[opener.end() : closer.start()])
+        pos = closer.end()
+    return blobs
+
+
+def _strip_tags(markup: str) -> str:
+    """``markup`` without its tags; a "<" that no ">" follows is kept as text."""
+    # Only the part up to the last ">" can hold tags: on the rest, the regex would
+    # rescan to the end for every "<".
+    last = markup.rfind(">") + 1
+    return re.sub(r"<[^>]*>", "", markup[:last]) + markup[last:]
 
 
 def _drop_title_echo(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:

@@ -16,7 +16,13 @@ from storywatch.parsers.models import Article
 from storywatch.parsers.names import collect_entities
 from storywatch.parsers.people import find_people
 from storywatch.parsers.quotes import attribute_quotes
-from storywatch.parsers.topics import CompiledTopic, TopicsFile, compile_topics, load_topics
+from storywatch.parsers.topics import (
+    CompiledTopic,
+    TopicsFile,
+    compile_topics,
+    load_topics,
+    tag_topics,
+)
 
 TOPICS_FILE = "topics.yaml"
 ENTITIES_FILE = "entities.yaml"
@@ -56,14 +62,11 @@ def enrich_article(article: Article, knowledge: Knowledge) -> Article:
     text = article.text
     people = find_people(text, knowledge.entities.canonical_person)
     quotes = attribute_quotes(article.paragraphs, people)
-    topics = tuple(
-        hit for topic in knowledge.topics if (hit := topic.tag(article.title, text)) is not None
-    )
     return replace(
         article,
         quotes=quotes,
         entities=collect_entities(text, knowledge.entities, people),
-        topics=tuple(sorted(topics, key=lambda h: (-h.score, h.id))),
+        topics=tag_topics(knowledge.topics, article.title, text),
         facts=extract_facts(text),
         fingerprint=simhash(text),
     )

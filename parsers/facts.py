@@ -8,10 +8,14 @@ from collections.abc import Iterable
 from storywatch.parsers.models import Facts
 
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|b|k)\b)?"
-_NUMBER = r"\d{1,3}(?:[,.\s]\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
+# At most six groups of thousands (a quintillion): an unbounded run of groups, tried
+# again from every group of a long "1 000 000 ..." run, is quadratic.
+_NUMBER = r"\d{1,3}(?:[,.\s]\d{3}){0,6}(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONEY = re.compile(
     rf"(?:(?:US|U\.S\.|A|C|NZ|HK)?\$|€|£|¥|₺|₽)\s?(?:{_NUMBER}){_SCALE}"
-    rf"|(?:{_NUMBER}){_SCALE}\s+(?:dollars|euros|pounds|rubles|roubles|lira|liras|yuan|yen)\b"
+    # A number starts where a run of digits starts, not inside it (quadratic on long runs).
+    rf"|(?<!\d)(?:{_NUMBER}){_SCALE}\s+"
+    rf"(?:dollars|euros|pounds|rubles|roubles|lira|liras|yuan|yen)\b"
     rf"|\b(?:USD|EUR|GBP|TRY|RUB)\s?(?:{_NUMBER}){_SCALE}",
     re.IGNORECASE,
 )

@@ -19,8 +19,12 @@ from .urls import canonicalize_url
 def _when(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value: time.struct_time | None = entry.get(key)
-        if value is not None:
+        if value is None:
+            continue
+        try:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            continue  # year 0 or 10000 once shifted to UTC: not a date worth keeping
     return None
 
 

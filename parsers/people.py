@@ -76,7 +76,9 @@ _ROLE_MOD = (
     r"then|than|if|not|new|former)\b)[a-z][\w’'-]*"
 )
 #: A role written before a name: "chief executive", "Pentagon spokesman", "Chief financial officer".
-ROLE_PHRASE = rf"(?:[A-Z][\w’'.-]*\s+)?(?:{_ROLE_MOD}\s+){{0,3}}{ROLE_NOUN}"
+#: Its capitalised word starts a word: without the lookbehind it could start after every
+#: "." of a long "A.B.C.D..." token and read to the token's end (quadratic).
+ROLE_PHRASE = rf"(?:(?<![\w’'.-])[A-Z][\w’'.-]*\s+)?(?:{_ROLE_MOD}\s+){{0,3}}{ROLE_NOUN}"
 ORG_HEADS = word_set(
     """
     united fc athletic wanderers

@@ -11,6 +11,7 @@ straight and mismatched quote marks (“...,’ said).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from storywatch.parsers.models import Quote
@@ -58,6 +59,7 @@ def find_quote_spans(paragraph: str) -> list[_Span]:
     """Quoted stretches of a paragraph, tolerating mismatched and missing closing marks."""
     spans: list[_Span] = []
     i, n = 0, len(paragraph)
+    singles: _SingleClosers | None = None
     while i < n:
         char = paragraph[i]
         after_word = i > 0 and paragraph[i - 1].isalnum()
@@ -67,7 +69,8 @@ def find_quote_spans(paragraph: str) -> list[_Span]:
             i = end + 1
         elif char == "‘" and not after_word and i + 1 < n and not paragraph[i + 1].isspace():
             # British style: ‘...’ for speech, “...” for a quote inside it.
-            end = _closing_single(paragraph, i + 1)
+            singles = singles or _SingleClosers(paragraph)
+            end = singles.after(i + 1)
             spans.append(_Span(i + 1, end))
             i = end + 1
         else:
@@ -94,21 +97,39 @@ def _closing(paragraph: str, start: int) -> int:
     return len(paragraph)
 
 
-def _closing_single(paragraph: str, start: int) -> int:
-    """Index of the ’ closing a ‘-quote: not an apostrophe ("isn’t", "the players’ union")."""
-    fallback: int | None = None
-    for j in range(start + 1, len(paragraph)):
-        if paragraph[j] != "’":
-            continue
-        nxt = paragraph[j + 1] if j + 1 < len(paragraph) else " "
-        if nxt.isalnum():
-            continue  # inside a word: "isn’t", "Ankara’s"
-        prev = paragraph[j - 1]
-        if prev in ",.!?…;:—–-" or prev != "s" or nxt in ",.;:!?":
-            return j
-        # "players’ union": a plural possessive, unless nothing better closes the quote.
-        fallback = j if fallback is None else fallback
-    return fallback if fallback is not None else len(paragraph)
+class _SingleClosers:
+    """Where a ‘-quote can close: the ’ marks that are not apostrophes, found once.
+
+    Whether a ’ closes a quote depends only on its neighbours, so one pass serves
+    every ‘ of the paragraph (scanning again for each would be quadratic).
+    """
+
+    def __init__(self, paragraph: str) -> None:
+        self.length = len(paragraph)
+        #: ’ that close a quote.
+        self.closers: list[int] = []
+        #: ’ after an "s" ("the players’ union"): a plural possessive, unless nothing
+        #: better closes the quote.
+        self.possessives: list[int] = []
+        for j in range(1, len(paragraph)):
+            if paragraph[j] != "’":
+                continue
+            nxt = paragraph[j + 1] if j + 1 < len(paragraph) else " "
+            if nxt.isalnum():
+                continue  # inside a word: "isn’t", "Ankara’s"
+            prev = paragraph[j - 1]
+            if prev in ",.!?…;:—–-" or prev != "s" or nxt in ",.;:!?":
+                self.closers.append(j)
+            else:
+                self.possessives.append(j)
+
+    def after(self, start: int) -> int:
+        """Index of the ’ closing a ‘-quote whose text starts at ``start``."""
+        for marks in (self.closers, self.possessives):
+            k = bisect_right(marks, start)
+            if k < len(marks):
+                return marks[k]
+        return self.length
 
 
 def attribute_quotes(paragraphs: tuple[str, ...], people: People) -> tuple[Quote, ...]:

@@ -45,7 +45,12 @@ _BOILERPLATE_LINE = re.compile(
 # A sentence is over when it ends with terminal punctuation, maybe inside quotes.
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _STARTS_LOWER = re.compile(r"^[\"'“‘(]?[a-z]")
-_HYPHEN_BREAK = re.compile(r"(?P<left>[^\W\d_]+)-$")
+# The lookbehind makes the match start where the word starts, so it can be searched
+# for in the tail of a paragraph only (see _reflow).
+_HYPHEN_BREAK = re.compile(r"(?<![^\W\d_])(?P<left>[^\W\d_]+)-$")
+#: Longer "words" are not split across lines (and searching the whole paragraph for
+#: each line is quadratic).
+_MAX_WORD_CHARS = 100
 _LEADING_WORD = re.compile(r"^(?P<right>[^\W_]+)")
 # Left halves that make real compounds ("anti-aircraft", "well-known").
 _COMPOUND_PREFIXES = word_set(
@@ -168,7 +173,7 @@ def _reflow(lines: list[str], vocabulary: Counter[str]) -> str:
     """Join hard-wrapped lines into one paragraph, repairing line-end hyphens."""
     out = lines[0]
     for line in lines[1:]:
-        broken = _HYPHEN_BREAK.search(out)
+        broken = _HYPHEN_BREAK.search(out, max(0, len(out) - _MAX_WORD_CHARS - 1))
         right = _LEADING_WORD.match(line)
         if broken and right:
             if _keep_hyphen(broken["left"], right["right"], vocabulary):

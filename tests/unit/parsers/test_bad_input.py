@@ -79,3 +79,34 @@ def test_declared_latin1_is_honoured() -> None:
 
 def test_non_string_input() -> None:
     assert extract_article(12345, URL).skip_reason is not None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_xhtml_with_xml_declaration_parses(as_bytes: bool) -> None:
+    # lxml refuses a str with an encoding declaration; bytes are decoded to str first.
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f"<html><body><article>{PARAGRAPH * 4}</article></body></html>"
+    )
+    article = extract_article(html.encode() if as_bytes else html, URL)
+    assert article.skip_reason is None and "harbour plan" in article.text
+
+
+@pytest.mark.parametrize("charset", ["punycode", "undefined"])
+def test_codec_that_raises_unicode_error_is_not_fatal(charset: str) -> None:
+    raw = (
+        f'<html><head><meta charset="{charset}"></head>'
+        f"<body><article>{PARAGRAPH * 4}</article></body></html>"
+    )
+    article = extract_article(raw.encode(), URL)
+    assert article.is_article and "harbour plan" in article.text
+
+
+def test_declared_utf16_without_bom_is_read_as_utf8() -> None:
+    # The declaration was readable as ASCII, so the page is not UTF-16 (WHATWG sniffing).
+    raw = (
+        '<html><head><meta charset="utf-16"></head>'
+        f"<body><article>{PARAGRAPH * 4}<p>Café society.</p></article></body></html>"
+    )
+    article = extract_article(raw.encode(), URL)
+    assert article.is_article and "Café society" in article.text

@@ -78,3 +78,14 @@ def test_latin1_names_decode() -> None:
     text = " ".join(e.title + " " + e.summary + " " + " ".join(e.authors) for e in feed.entries)
     assert "Müller" in text or "Lefèvre" in text
     assert "Ã" not in text
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00"])
+def test_date_outside_datetime_range_is_dropped_not_raised(when: str) -> None:
+    raw = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        f'<entry><title>a</title><link href="https://x.example/a"/><updated>{when}</updated>'
+        "</entry></feed>"
+    ).encode()
+    parsed = parse_feed(raw, "f")
+    assert [(e.url, e.published) for e in parsed.entries] == [("https://x.example/a", None)]
