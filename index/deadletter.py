@@ -10,7 +10,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from .errors import wrap_es_error
+from .errors import raise_for_bulk_errors, wrap_es_error
 from .schema import IndexNames
 
 
@@ -32,6 +32,19 @@ class DeadLetter:
         """One record per (stage, ref): a failure seen again updates it instead of piling up."""
         return hashlib.sha256(f"{self.stage}\0{self.ref}".encode()).hexdigest()[:32]
 
+    def to_document(self) -> dict[str, Any]:
+        """The Elasticsearch source of this record."""
+        return {
+            "stage": self.stage,
+            "ref": self.ref,
+            "feed_id": self.feed_id,
+            "error_type": self.error_type,
+            "reason": self.reason,
+            "transient": self.transient,
+            "created_at": self.created_at.isoformat(),
+            "payload": self.payload,
+        }
+
 
 class DeadLetterStore:
     """Writes :class:`DeadLetter` records, counting how often each failed."""
@@ -41,29 +54,26 @@ class DeadLetterStore:
         self.names = names
 
     def record(self, letters: Iterable[DeadLetter]) -> int:
-        """Upsert the records (a repeat keeps the latest reason); returns how many were written."""
+        """Upsert the records (a repeat keeps the latest reason); returns how many were written.
+
+        Raises :class:`IndexingError` when Elasticsearch refuses any of them.
+        """
         operations: list[dict[str, Any]] = []
         for letter in letters:
-            doc = {
-                "stage": letter.stage,
-                "ref": letter.ref,
-                "feed_id": letter.feed_id,
-                "error_type": letter.error_type,
-                "reason": letter.reason,
-                "transient": letter.transient,
-                "created_at": letter.created_at.isoformat(),
-                "payload": letter.payload,
-            }
             operations.append({"update": {"_index": self.names.deadletter, "_id": letter.id}})
-            operations.append({"doc": doc, "doc_as_upsert": True})
+            operations.append({"doc": letter.to_document(), "doc_as_upsert": True})
         if not operations:
             return 0
         try:
-            self.es.bulk(operations=operations, refresh=True)
+            resp = self.es.bulk(operations=operations, refresh=True)
         except (ApiError, TransportError) as exc:
             raise wrap_es_error(exc, "writing dead letters") from exc
+        raise_for_bulk_errors(resp.body, "writing dead letters")
         return len(operations) // 2
 
     def count(self) -> int:
         """How many failures are on record."""
-        return int(self.es.count(index=self.names.deadletter)["count"])
+        try:
+            return int(self.es.count(index=self.names.deadletter)["count"])
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "counting dead letters") from exc

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, TransportError
 
 #: HTTP statuses of Elasticsearch that a later retry can fix.
@@ -40,3 +43,26 @@ def wrap_es_error(exc: Exception, doing: str) -> IndexingError:
     """Turn a client exception into an :class:`IndexingError` that says what we were doing."""
     cls = ClusterUnavailableError if is_transient(exc) else IndexingError
     return cls(f"{doing}: {type(exc).__name__}: {exc}")
+
+
+def raise_for_bulk_errors(resp: Mapping[str, Any], doing: str) -> None:
+    """Raise an :class:`IndexingError` for the first refused item of a bulk response.
+
+    A bulk request answers 200 even when every item failed: the items say what did.
+    The error is transient when every refused item is (a full queue, a moving shard).
+    """
+    if not resp.get("errors"):
+        return
+    failed = [
+        outcome
+        for item in resp.get("items", [])
+        for outcome in item.values()
+        if outcome.get("error") is not None
+    ]
+    if not failed:
+        return
+    transient = all(f.get("status") in TRANSIENT_STATUSES for f in failed)
+    error = failed[0]["error"]
+    reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else error
+    cls = ClusterUnavailableError if transient else IndexingError
+    raise cls(f"{doing}: {len(failed)} item(s) refused, first {failed[0].get('_id')}: {reason}")

@@ -9,8 +9,11 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from .errors import wrap_es_error
+from .errors import raise_for_bulk_errors, wrap_es_error
 from .schema import IndexNames
+
+#: Feed states per search page in :meth:`FeedStateStore.all`.
+PAGE_SIZE = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +83,27 @@ class FeedStateStore:
             resp = self.es.bulk(operations=operations, refresh=True)
         except (ApiError, TransportError) as exc:
             raise wrap_es_error(exc, "saving feed state") from exc
-        if resp.get("errors"):
-            first = next(i["index"] for i in resp["items"] if "error" in i["index"])
-            raise wrap_es_error(RuntimeError(first["error"]), "saving feed state")
+        raise_for_bulk_errors(resp.body, "saving feed state")
 
     def all(self) -> list[FeedState]:
-        """Every stored feed state (for status reports and digests)."""
-        resp = self.es.search(index=self.names.feeds, size=10_000, query={"match_all": {}})
-        return [FeedState.from_document(h["_source"]) for h in resp["hits"]["hits"]]
+        """Every stored feed state (for status reports and digests), by feed id."""
+        states: list[FeedState] = []
+        after: list[Any] | None = None
+        while True:
+            # Paged by feed id: one search may not return more than 10,000 hits.
+            page: dict[str, Any] = {"search_after": after} if after is not None else {}
+            try:
+                resp = self.es.search(
+                    index=self.names.feeds,
+                    size=PAGE_SIZE,
+                    query={"match_all": {}},
+                    sort=[{"feed_id": "asc"}],
+                    **page,
+                )
+            except (ApiError, TransportError) as exc:
+                raise wrap_es_error(exc, "listing feed states") from exc
+            hits = resp["hits"]["hits"]
+            states.extend(FeedState.from_document(h["_source"]) for h in hits)
+            if len(hits) < PAGE_SIZE:
+                return states
+            after = hits[-1]["sort"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from .errors import wrap_es_error
 
@@ -73,10 +73,16 @@ def load_template(name: str, prefix: str) -> dict[str, Any]:
 
 
 def install_schema(es: Elasticsearch, names: IndexNames, now: datetime) -> None:
-    """Install the templates and create the indices and the articles alias; idempotent."""
+    """Install the templates and create the indices and the articles alias; idempotent.
+
+    A template that a newer Storywatch installed (a higher ``version``) is left alone:
+    during a rolling upgrade an old worker must not put its older mapping back.
+    """
     try:
         for name in TEMPLATE_NAMES:
             body = load_template(name, names.prefix)
+            if _installed_version(es, names.template(name)) > body["version"]:
+                continue
             es.indices.put_index_template(name=names.template(name), **body)
             _upgrade_mappings(es, body)
         indices = (
@@ -88,8 +94,17 @@ def install_schema(es: Elasticsearch, names: IndexNames, now: datetime) -> None:
         )
         for index in indices:
             _create_if_missing(es, index)
-    except ApiError as exc:
+    except (ApiError, TransportError) as exc:
         raise wrap_es_error(exc, "installing index templates") from exc
+
+
+def _installed_version(es: Elasticsearch, name: str) -> int:
+    """The ``version`` of the index template ``name`` as installed; -1 when absent."""
+    resp = es.options(ignore_status=404).indices.get_index_template(name=name)
+    if resp.meta.status == 404:
+        return -1
+    versions = [t["index_template"].get("version", -1) for t in resp.body["index_templates"]]
+    return max(versions, default=-1)
 
 
 def _upgrade_mappings(es: Elasticsearch, body: dict[str, Any]) -> None:

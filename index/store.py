@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,13 +10,13 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from .documents import STORED_FIELDS, IngestedArticle, StoredArticle, from_document, to_document
-from .errors import wrap_es_error
+from .errors import TRANSIENT_STATUSES, raise_for_bulk_errors, wrap_es_error
 from .schema import IndexNames
 
 #: Documents per bulk request; articles are a few KB each, so this stays well under 10 MB.
 BULK_CHUNK = 500
-#: Ids per lookup in :meth:`ArticleStore.existing_ids`. Elasticsearch refuses an ``ids``
-#: query with more values than ``index.max_result_window`` (10,000 by default).
+#: Ids per lookup by id. Elasticsearch refuses an ``ids`` query with more values than
+#: ``index.max_result_window`` (10,000 by default), so longer id lists go in chunks.
 IDS_CHUNK = 5_000
 
 
@@ -61,20 +61,25 @@ class ArticleStore:
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """The subset of ``ids`` already stored in any monthly index."""
-        found: set[str] = set()
+        return {hit["_id"] for hit in self._hits_by_id(ids, [], "looking up article ids")}
+
+    def _hits_by_id(
+        self, ids: Sequence[str], fields: list[str], doing: str
+    ) -> Iterator[dict[str, Any]]:
+        """The hits of the stored articles among ``ids`` (with ``fields`` of their source)."""
         for start in range(0, len(ids), IDS_CHUNK):
             chunk = list(ids[start : start + IDS_CHUNK])
+            source: dict[str, Any] = {"source_includes": fields} if fields else {"source": False}
             try:
                 resp = self.es.search(
                     index=self.names.articles,
                     query={"ids": {"values": chunk}},
                     size=len(chunk),
-                    source=False,
+                    **source,
                 )
             except (ApiError, TransportError) as exc:
-                raise wrap_es_error(exc, f"looking up {len(chunk)} article ids") from exc
-            found.update(hit["_id"] for hit in resp["hits"]["hits"])
-        return found
+                raise wrap_es_error(exc, f"{doing} ({len(chunk)} ids)") from exc
+            yield from resp["hits"]["hits"]
 
     def bulk_create(self, items: Iterable[IngestedArticle]) -> BulkResult:
         """Create each article unless its id exists; never overwrites, so retries are harmless.
@@ -116,11 +121,15 @@ class ArticleStore:
             else:
                 error = outcome.get("error", {})
                 reason = f"{error.get('type', status)}: {error.get('reason', '')}"
-                result.failed.append(BulkFailure(outcome["_id"], reason, status in (429, 503)))
+                transient = status in TRANSIENT_STATUSES
+                result.failed.append(BulkFailure(outcome["_id"], reason, transient))
 
     def refresh(self) -> None:
         """Make recent writes visible to search (matching runs right after indexing)."""
-        self.es.indices.refresh(index=self.names.articles)
+        try:
+            self.es.indices.refresh(index=self.names.articles)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "refreshing the articles") from exc
 
     def unmatched_ids(self, limit: int = 10_000) -> list[str]:
         """Articles not yet matched against the storylines, oldest ingest first.
@@ -144,18 +153,8 @@ class ArticleStore:
 
     def get_articles(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
         """The alerting view of each article among ``ids`` that exists, by id."""
-        if not ids:
-            return {}
-        try:
-            resp = self.es.search(
-                index=self.names.articles,
-                query={"ids": {"values": list(ids)}},
-                size=len(ids),
-                source_includes=list(STORED_FIELDS),
-            )
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, f"reading {len(ids)} articles") from exc
-        return {h["_id"]: from_document(h["_id"], h["_source"]) for h in resp["hits"]["hits"]}
+        hits = self._hits_by_id(ids, list(STORED_FIELDS), "reading articles")
+        return {h["_id"]: from_document(h["_id"], h["_source"]) for h in hits}
 
     def mark_matched(
         self,
@@ -165,21 +164,11 @@ class ArticleStore:
         developments: dict[str, set[str]] | None = None,
     ) -> None:
         """Record that ``ids`` were matched, the storylines each matched (if any), and
-        those it was a development of."""
+        those it was a development of. Ids no longer stored are left out."""
         developments = developments or {}
-        if not ids:
-            return
-        try:
-            resp = self.es.search(
-                index=self.names.articles,
-                query={"ids": {"values": list(ids)}},
-                size=len(ids),
-                source_includes=["storylines", "developments"],
-            )
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, f"reading {len(ids)} articles to mark matched") from exc
         operations: list[dict[str, Any]] = []
-        for hit in resp["hits"]["hits"]:
+        fields = ["storylines", "developments"]
+        for hit in self._hits_by_id(ids, fields, "reading articles to mark matched"):
             known = set(hit["_source"].get("storylines") or [])
             merged = sorted(known | matches.get(hit["_id"], set()))
             devs = set(hit["_source"].get("developments") or []) | developments.get(
@@ -195,13 +184,16 @@ class ArticleStore:
                     }
                 }
             )
-        try:
-            result = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, f"marking {len(ids)} articles matched") from exc
-        if result.get("errors"):
-            first = next(i["update"]["error"] for i in result["items"] if "error" in i["update"])
-            raise wrap_es_error(RuntimeError(first), f"marking {len(ids)} articles matched")
+        if not operations:
+            return  # Elasticsearch refuses an empty bulk request
+        for start in range(0, len(operations), 2 * BULK_CHUNK):
+            doing = f"marking {len(ids)} articles matched"
+            try:
+                result = self.es.bulk(operations=operations[start : start + 2 * BULK_CHUNK])
+            except (ApiError, TransportError) as exc:
+                raise wrap_es_error(exc, doing) from exc
+            raise_for_bulk_errors(result.body, doing)
+        self.refresh()
 
     def search(self, text: str, *, topic: str | None = None, size: int = 10) -> list[SearchHit]:
         """Articles matching a query-string ``text`` (optionally within a topic), best first."""

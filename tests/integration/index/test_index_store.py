@@ -8,8 +8,9 @@ from elasticsearch import Elasticsearch
 
 from storywatch.index.deadletter import DeadLetter, DeadLetterStore
 from storywatch.index.documents import IngestedArticle
+from storywatch.index.errors import IndexingError
 from storywatch.index.feedstate import FeedState, FeedStateStore
-from storywatch.index.schema import IndexNames, install_schema
+from storywatch.index.schema import IndexNames, install_schema, load_template
 from storywatch.index.store import ArticleStore
 from storywatch.parsers.models import Article, FeedEntry, TopicHit
 
@@ -142,3 +143,51 @@ def test_dead_letters_upsert_per_stage_and_ref(es: Elasticsearch, names: IndexNa
     assert store.count() == 1
     src = es.get(index=names.deadletter, id=letter.id)["_source"]
     assert src["reason"] == "HTTP 502"
+
+
+def test_refused_dead_letters_raise_instead_of_counting_as_written(
+    es: Elasticsearch, index_prefix: str
+) -> None:
+    names = IndexNames(index_prefix)
+    # A dead-letter index created by hand with a clashing mapping refuses the records.
+    es.indices.create(index=names.deadletter, mappings={"properties": {"reason": {"type": "long"}}})
+    install_schema(es, names, NOW)
+    letter = DeadLetter("fetch", "https://x.example/a", "HTTP 500", "FetchError", NOW)
+    with pytest.raises(IndexingError, match="1 item"):
+        DeadLetterStore(es, names).record([letter])
+
+
+def test_all_feed_states_are_listed_past_ten_thousand(es: Elasticsearch, names: IndexNames) -> None:
+    store = FeedStateStore(es, names)
+    store.save(FeedState(f"feed-{n:05d}", f"https://f.example/{n}") for n in range(10_050))
+    states = store.all()
+    assert len(states) == 10_050
+    assert len({s.feed_id for s in states}) == 10_050
+
+
+def test_reading_and_marking_more_ids_than_one_search_may_return(
+    es: Elasticsearch, names: IndexNames
+) -> None:
+    store = ArticleStore(es, names)
+    stored = [item(1), item(2)]
+    store.bulk_create(stored)
+    ids = [f"unknown-{n}" for n in range(10_500)] + [i.id for i in stored]
+    assert set(store.get_articles(ids)) == {i.id for i in stored}
+    store.mark_matched(ids, {stored[0].id: {"story-x"}}, NOW)
+    assert store.unmatched_ids() == []
+
+
+def test_marking_only_vanished_articles_is_not_an_error(
+    es: Elasticsearch, names: IndexNames
+) -> None:
+    # Retention may delete an article between listing it and marking it matched.
+    ArticleStore(es, names).mark_matched(["gone-1", "gone-2"], {}, NOW)
+
+
+def test_a_newer_template_is_not_downgraded(es: Elasticsearch, names: IndexNames) -> None:
+    body = load_template("feeds", names.prefix)
+    newer = {**body, "version": body["version"] + 10}
+    es.indices.put_index_template(name=names.template("feeds"), **newer)
+    install_schema(es, names, NOW)
+    installed = es.indices.get_index_template(name=names.template("feeds"))
+    assert installed["index_templates"][0]["index_template"]["version"] == newer["version"]
