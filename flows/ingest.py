@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from storywatch.alerts.errors import AlertError
 from storywatch.alerts.service import deliver_pending, run_alerting
-from storywatch.index.deadletter import DeadLetter
+from storywatch.index.deadletter import ARTICLE_STAGES, DeadLetter
 from storywatch.index.documents import article_id
 from storywatch.index.errors import is_transient
 from storywatch.index.feedstate import FeedState
@@ -156,12 +156,16 @@ def record_outcomes(
     polls: list[FeedPoll],
     states: dict[str, FeedState],
     dead: list[DeadLetter],
+    done: list[str],
     now: datetime,
 ) -> None:
-    """Save dead letters, then feed states (validators, backoff), after indexing succeeded.
+    """Save dead letters, clear those that succeeded since (``done``: article URLs
+    indexed or skipped this cycle, and the feeds polled cleanly), then save feed states
+    (validators, backoff); all after indexing succeeded.
 
-    In that order: dead letters are upserts keyed by (stage, ref), so writing them twice
-    after a crash is harmless, while feed states written first could let a crash lose them.
+    In that order: dead letters are upserts and deletes keyed by (stage, ref), so doing
+    them twice after a crash is harmless, while feed states written first could let a
+    crash lose them.
     """
     letters = list(dead)
     for poll in polls:
@@ -178,6 +182,9 @@ def record_outcomes(
                 )
             )
     rt.dead_letters.record(letters)
+    cleared = [(stage, url) for url in done for stage in ARTICLE_STAGES]
+    cleared += [("feed", p.feed.url) for p in polls if not p.problems]
+    rt.dead_letters.resolve(cleared)
     max_backoff = timedelta(minutes=rt.fetch.max_backoff_minutes)
     incomplete = {d.feed_id for d in dead}
     rt.feed_states.save(
@@ -225,7 +232,10 @@ def run_cycle(rt: Runtime, *, force: bool = False) -> CycleReport:
     report.indexed, report.already_indexed, refused = index_articles(rt, outcome, now)
     report.index_failed = len(refused)
     dead = outcome.dead + refused
-    record_outcomes(rt, polls, states, dead, now)
+    refused_urls = {d.ref for d in refused}
+    done = [a.entry.url for a in outcome.articles if a.entry.url not in refused_urls]
+    done += [entry.url for entry, _ in outcome.skipped]
+    record_outcomes(rt, polls, states, dead, done, now)
     # Alert records carry the time they are matched, not the cycle's start, so a record
     # written after a period ended is never stamped inside it (see flows/digest.py).
     report.matches, report.alerts = match(rt, datetime.now(UTC))

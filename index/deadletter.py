@@ -30,7 +30,21 @@ class DeadLetter:
     @property
     def id(self) -> str:
         """One record per (stage, ref): a failure seen again updates it instead of piling up."""
-        return hashlib.sha256(f"{self.stage}\0{self.ref}".encode()).hexdigest()[:32]
+        return dead_letter_id(self.stage, self.ref)
+
+    @classmethod
+    def from_document(cls, src: dict[str, Any]) -> DeadLetter:
+        """Rebuild a record from its stored source."""
+        return cls(
+            stage=src["stage"],
+            ref=src["ref"],
+            reason=src.get("reason") or "",
+            error_type=src.get("error_type") or "",
+            created_at=datetime.fromisoformat(src["created_at"]),
+            feed_id=src.get("feed_id"),
+            transient=bool(src.get("transient")),
+            payload=src.get("payload") or {},
+        )
 
     def to_document(self) -> dict[str, Any]:
         """The Elasticsearch source of this record."""
@@ -46,8 +60,17 @@ class DeadLetter:
         }
 
 
+def dead_letter_id(stage: str, ref: str) -> str:
+    """The id of the record of ``ref`` failing at ``stage``."""
+    return hashlib.sha256(f"{stage}\0{ref}".encode()).hexdigest()[:32]
+
+
+#: The stages an article page goes through; its success clears failures at any of them.
+ARTICLE_STAGES = ("fetch", "parse", "index")
+
+
 class DeadLetterStore:
-    """Writes :class:`DeadLetter` records, counting how often each failed."""
+    """Writes, lists and clears :class:`DeadLetter` records (one per stage and ref)."""
 
     def __init__(self, es: Elasticsearch, names: IndexNames) -> None:
         self.es = es
@@ -70,6 +93,40 @@ class DeadLetterStore:
             raise wrap_es_error(exc, "writing dead letters") from exc
         raise_for_bulk_errors(resp.body, "writing dead letters")
         return len(operations) // 2
+
+    def resolve(self, stage_refs: Iterable[tuple[str, str]]) -> None:
+        """Delete the records of (stage, ref) pairs that have since succeeded, so the index
+        holds only what is still failing (deleting one that never failed is a no-op)."""
+        operations: list[dict[str, Any]] = [
+            {"delete": {"_index": self.names.deadletter, "_id": dead_letter_id(stage, ref)}}
+            for stage, ref in stage_refs
+        ]
+        if not operations:
+            return
+        try:
+            resp = self.es.bulk(operations=operations, refresh=True)
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "clearing resolved dead letters") from exc
+        raise_for_bulk_errors(resp.body, "clearing resolved dead letters")
+
+    def latest(
+        self, *, stage: str | None = None, feed_id: str | None = None, size: int = 50
+    ) -> list[DeadLetter]:
+        """The newest records, optionally of one stage or feed."""
+        filters: list[dict[str, Any]] = []
+        for key, value in (("stage", stage), ("feed_id", feed_id)):
+            if value:
+                filters.append({"term": {key: value}})
+        try:
+            resp = self.es.search(
+                index=self.names.deadletter,
+                query={"bool": {"filter": filters}},
+                sort=[{"created_at": "desc"}],
+                size=size,
+            )
+        except (ApiError, TransportError) as exc:
+            raise wrap_es_error(exc, "listing dead letters") from exc
+        return [DeadLetter.from_document(hit["_source"]) for hit in resp["hits"]["hits"]]
 
     def count(self) -> int:
         """How many failures are on record."""

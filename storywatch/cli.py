@@ -222,6 +222,51 @@ def demo(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
     print(report.summary("storywatch demo"))
 
 
+@app.command()
+def deadletters(
+    stage: Annotated[
+        str | None, typer.Option(help="Only this stage: feed, fetch, parse or index.")
+    ] = None,
+    feed: Annotated[str | None, typer.Option(help="Only this feed id.")] = None,
+    size: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    config: ConfigOption = DEFAULT_CONFIG_DIR,
+) -> None:
+    """What is failing now: feeds, pages and documents, with where and why.
+
+    A record disappears once its feed or page succeeds; pages are retried by the next
+    cycles on their own.
+    """
+    from storywatch.index.client import build_client
+    from storywatch.index.deadletter import DeadLetterStore
+    from storywatch.index.errors import IndexingError
+    from storywatch.index.schema import IndexNames
+    from storywatch.index.settings import EsSettings
+
+    settings = EsSettings()
+    es = build_client(settings)
+    try:
+        store = DeadLetterStore(es, IndexNames(settings.index_prefix))
+        letters = store.latest(stage=stage, feed_id=feed, size=size)
+        total = store.count()
+    except IndexingError as exc:
+        raise _fail(f"{exc} (is Elasticsearch up at {settings.es_url}?)") from None
+    finally:
+        es.close()
+    table = Table(title=f"{len(letters)} of {total} failure(s) on record")
+    for column in ("when", "stage", "feed", "what", "why", "retry?"):
+        table.add_column(column)
+    for letter in letters:
+        table.add_row(
+            f"{letter.created_at:%Y-%m-%d %H:%M}",
+            letter.stage,
+            letter.feed_id or "",
+            letter.ref,
+            letter.reason,
+            "yes" if letter.transient else "no",
+        )
+    console.print(table)
+
+
 def main() -> None:
     """Entry point of the console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

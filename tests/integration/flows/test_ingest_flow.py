@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from typer.testing import CliRunner
 
+from storywatch.cli import app
 from storywatch.flows.ingest import ingest
 from storywatch.flows.stack.feedserver import FeedServer
 from storywatch.flows.stack.smtp import MailSink
+from storywatch.index.deadletter import DeadLetterStore
+from storywatch.index.schema import IndexNames
 from storywatch.paths import PROJECT_ROOT, SAMPLES_DIR
 
 CONFIG = PROJECT_ROOT / "config"
@@ -79,10 +83,24 @@ def test_demo_cycle_indexes_alerts_and_is_idempotent(
     assert len(pipeline_env.messages()) == first.emails
 
 
+def failures(es_url: str, prefix: str) -> set[tuple[str, str]]:
+    """(stage, feed id or page file name) of every dead letter on record."""
+    es = Elasticsearch(es_url)
+    try:
+        letters = DeadLetterStore(es, IndexNames(prefix)).latest(size=100)
+    finally:
+        es.close()
+    return {
+        (d.stage, d.feed_id if d.stage == "feed" else d.ref.rsplit("/", 1)[-1]) for d in letters
+    }
+
+
 def test_broken_sources_are_reported_and_nothing_is_lost(
     pipeline_env: MailSink,
     feed_server: Callable[[Path], FeedServer],
     tmp_path: Path,
+    es_url: str,
+    index_prefix: str,
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(SAMPLES_DIR, site)
@@ -115,10 +133,24 @@ def test_broken_sources_are_reported_and_nothing_is_lost(
     assert "broken:" in problems and "html-page: " in problems and "gone: HTTP 404" in problems
     assert "us-floats-patriot-package-turkey.html: HTTP 404" in problems
 
+    letters = failures(es_url, index_prefix)
+    assert letters == {
+        ("feed", "broken"),
+        ("feed", "html-page"),
+        ("feed", "gone"),
+        ("fetch", "us-floats-patriot-package-turkey.html"),
+    }
+    listing = CliRunner().invoke(app, ["deadletters", "--stage", "fetch"])
+    assert listing.exit_code == 0 and "HTTP 404" in listing.output
+
     # The page appears: the next cycle gets the whole feed again (its validators were not
-    # saved while an article was missing) and indexes the article that failed before.
+    # saved while an article was missing) and indexes the article that failed before;
+    # its failure is cleared, the broken feeds' stay.
     missing_page.write_bytes(kept)
     second = ingest(str(config), placeholders, force=True)
     assert second.indexed == 1
+    assert failures(es_url, index_prefix) == letters - {
+        ("fetch", "us-floats-patriot-package-turkey.html")
+    }
     third = ingest(str(config), placeholders, force=True)
     assert third.indexed == 0 and third.emails == 0
