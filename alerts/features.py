@@ -191,6 +191,7 @@ def extract_features(article: StoredArticle) -> ArticleFeatures:
         t
         for t in [
             *article.entities.get("system", ()),
+            *article.entities.get("law", ()),
             *candidates,
             *article.entities.get("place", ()),
         ]

@@ -20,14 +20,14 @@ from storywatch.configfile import load_yaml_model
 from storywatch.parsers.patterns import WORD_END, WORD_START, check_regex, phrase_regex
 
 Regex = Annotated[str, AfterValidator(check_regex)]
-EntityType = Literal["person", "organization", "place", "system"]
-ENTITY_TYPES: tuple[EntityType, ...] = ("person", "organization", "place", "system")
+EntityType = Literal["person", "organization", "place", "system", "law"]
+ENTITY_TYPES: tuple[EntityType, ...] = ("person", "organization", "place", "system", "law")
 _CONTEXT_WINDOW = 200
 _NOT_CONTEXT_WINDOW = 1000
 
 
 class EntityConfig(BaseModel):
-    """One person, organisation, place or weapon system."""
+    """One person, organisation, place, weapon system or law."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,6 +56,7 @@ class EntitiesFile(BaseModel):
     organization: list[EntityConfig] = Field(default_factory=list)
     place: list[EntityConfig] = Field(default_factory=list)
     system: list[EntityConfig] = Field(default_factory=list)
+    law: list[EntityConfig] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

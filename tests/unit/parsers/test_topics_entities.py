@@ -150,3 +150,15 @@ def test_organisation_names_run_across_of_and_past_aliases(knowledge: Knowledge)
     assert "Turkey" in entities["place"]
     assert set(entities["person"]) == {"Zeynep Akgul", "Orla Byrne"}
     assert not any(" of the " in o for o in orgs)
+
+
+def test_laws_are_entities_under_one_name(knowledge: Knowledge) -> None:
+    text = (
+        "Senators cited the Countering America's Adversaries Through Sanctions Act, known as "
+        "CAATSA, while the House argued over renewing the Patriot Act."
+    )
+    entities = enrich_article(_article(text), knowledge).entities
+    assert entities.get("law") == ("CAATSA", "USA PATRIOT Act")
+    candidates = entities.get("candidate", ())
+    assert not any("Sanctions Act" in c or c == "CAATSA" for c in candidates)
+    assert "Patriot" not in entities.get("system", ())
