@@ -39,10 +39,15 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|dozens|hundreds|thousands|millions|a dozen|several dozen|scores"
 )
+# Words ending in "s" that are not what is counted ("hundreds of its engineers").
+_NOT_NOUNS = (
+    r"(?:its|his|hers|ours|yours|theirs|this|thus|was|has|is|as|us|does|yes|plus|less|"
+    r"unless|always|perhaps|whereas|across|towards|afterwards|besides|sometimes)"
+)
 _COUNT = re.compile(
     rf"(?<![\w$€£.,-])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:\s+(?:million|billion))?|{_NUMBER_WORDS})"
     rf"(?:\s+of)?\s+(?:(?:[a-z-]+|[A-Z]-?\d+s?)\s+){{0,2}}?"
-    rf"(?P<noun>[A-Z]+-\d+s|[a-z]+s|people|personnel|staff|aircraft)\b",
+    rf"(?P<noun>[A-Z]+-\d+s|(?!{_NOT_NOUNS}\b)[a-z]+s|people|personnel|staff|aircraft)\b",
 )
 _BARE_YEAR = re.compile(rf"{_YEAR}\s")
 # "two years" is a period, not a count: it goes with the dates.

@@ -37,6 +37,14 @@ def test_facts() -> None:
     assert {"dozens of jets", "120 missiles"} <= set(facts.counts)
 
 
+def test_counts_run_to_the_counted_noun_not_a_pronoun() -> None:
+    facts = extract_facts(
+        "The programme employs hundreds of its engineers; about 40 was the estimate, "
+        "and two of his ships remain."
+    )
+    assert facts.counts == ("hundreds of its engineers", "two of his ships")
+
+
 def test_a_year_before_a_noun_is_not_a_count() -> None:
     facts = extract_facts("The eight senators wrote that the 2017 law requires penalties.")
     assert facts.counts == ("eight senators",)
