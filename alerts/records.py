@@ -12,7 +12,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from storywatch.index.errors import wrap_es_error
+from storywatch.index.errors import bulk_write, wrap_es_error
 from storywatch.index.schema import IndexNames
 
 from .features import QuoteItem
@@ -383,17 +383,7 @@ class AlertStore:
             operations.append(
                 {"doc": {"also_reported_by": merged.to_document()["also_reported_by"]}}
             )
-        if not operations:
-            return
-        try:
-            result = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, "attaching repeats to alerts") from exc
-        if result.get("errors"):
-            raise wrap_es_error(
-                RuntimeError(next(i["update"] for i in result["items"] if "error" in i["update"])),
-                "attaching repeats to alerts",
-            )
+        bulk_write(self.es, operations, "attaching repeats to alerts")
 
     def save(self, records: Sequence[AlertRecord]) -> None:
         """Write the records' delivery state (a partial update: repeats attached meanwhile
@@ -402,15 +392,7 @@ class AlertStore:
         for record in records:
             operations.append({"update": {"_index": self.names.alerts, "_id": record.id}})
             operations.append({"doc": _delivery_fields(record)})
-        if not operations:
-            return
-        try:
-            resp = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, "saving alert states") from exc
-        if resp.get("errors"):
-            first = next(i["update"] for i in resp["items"] if "error" in i["update"])
-            raise wrap_es_error(RuntimeError(first["error"]), "saving alert states")
+        bulk_write(self.es, operations, "saving alert states")
 
 
 #: The fields delivery changes; everything else of a record is written once, at creation.

@@ -37,7 +37,7 @@ from storywatch.index.documents import IngestedArticle, to_document
 from storywatch.index.schema import TEMPLATE_NAMES, IndexNames, install_schema
 from storywatch.index.store import BULK_CHUNK, ArticleStore
 from storywatch.parsers.article import extract_article
-from storywatch.parsers.enrich import enrich_article, load_knowledge
+from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.models import Article, FeedEntry
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ class CountingElasticsearch(Elasticsearch):
 
 def sample_articles() -> list[tuple[str, Article]]:
     """The bundled pages, parsed and enriched with the shipped config: (slug, article)."""
-    knowledge = load_knowledge(REPO / "config")
+    knowledge = Knowledge.from_config_dir(REPO / "config")
     out = []
     for path in sorted((REPO / "samples" / "articles").glob("*.html")):
         url = f"{BASE_URL}/articles/{path.name}"

@@ -20,7 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from storywatch.parsers.article import extract_article
-from storywatch.parsers.enrich import enrich_article, load_knowledge
+from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.models import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
-    knowledge = load_knowledge(REPO / "config")
+    knowledge = Knowledge.from_config_dir(REPO / "config")
     pages = [
         (
             f"{BASE_URL}/articles/{p.name}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from storywatch.parsers.enrich import enrich_article, load_knowledge
+from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.text import parse_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ FIXTURE_GOLD: dict[str, list[tuple[str, str]]] = {
 
 
 def pairs_found(path: Path) -> list[tuple[str | None, str]]:
-    knowledge = load_knowledge(REPO / "config")
+    knowledge = Knowledge.from_config_dir(REPO / "config")
     article = enrich_article(parse_text(path.read_text(encoding="utf-8")), knowledge)
     return [(q.speaker, q.text) for q in article.quotes]
 

@@ -27,7 +27,7 @@ from storywatch.index.feedstate import FeedStateStore
 from storywatch.index.schema import IndexNames, install_schema
 from storywatch.index.settings import EsSettings
 from storywatch.index.store import ArticleStore
-from storywatch.parsers.enrich import Knowledge, load_knowledge
+from storywatch.parsers.enrich import Knowledge
 
 from .settings import FetchSettings
 from .sources import Feed, load_feeds
@@ -61,7 +61,7 @@ class Config:
             configured_feeds=feeds.configured,
             storylines=tuple(s for s in storylines.storylines if s.enabled),
             webhooks=storylines.webhooks,
-            knowledge=load_knowledge(directory),
+            knowledge=Knowledge.from_config_dir(directory),
             problems=feeds.problems,
         )
 

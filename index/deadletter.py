@@ -10,7 +10,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from .errors import raise_for_bulk_errors, wrap_es_error
+from .errors import bulk_write, wrap_es_error
 from .schema import IndexNames
 
 
@@ -85,13 +85,7 @@ class DeadLetterStore:
         for letter in letters:
             operations.append({"update": {"_index": self.names.deadletter, "_id": letter.id}})
             operations.append({"doc": letter.to_document(), "doc_as_upsert": True})
-        if not operations:
-            return 0
-        try:
-            resp = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, "writing dead letters") from exc
-        raise_for_bulk_errors(resp.body, "writing dead letters")
+        bulk_write(self.es, operations, "writing dead letters")
         return len(operations) // 2
 
     def resolve(self, stage_refs: Iterable[tuple[str, str]]) -> None:
@@ -101,13 +95,7 @@ class DeadLetterStore:
             {"delete": {"_index": self.names.deadletter, "_id": dead_letter_id(stage, ref)}}
             for stage, ref in stage_refs
         ]
-        if not operations:
-            return
-        try:
-            resp = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, "clearing resolved dead letters") from exc
-        raise_for_bulk_errors(resp.body, "clearing resolved dead letters")
+        bulk_write(self.es, operations, "clearing resolved dead letters")
 
     def latest(
         self, *, stage: str | None = None, feed_id: str | None = None, size: int = 50

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, TransportError
+from elasticsearch import (
+    ApiError,
+    ConnectionError,
+    ConnectionTimeout,
+    Elasticsearch,
+    TransportError,
+)
 
 #: HTTP statuses of Elasticsearch that a later retry can fix.
 TRANSIENT_STATUSES = frozenset({408, 429, 502, 503, 504})
@@ -66,3 +72,15 @@ def raise_for_bulk_errors(resp: Mapping[str, Any], doing: str) -> None:
     reason = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else error
     cls = ClusterUnavailableError if transient else IndexingError
     raise cls(f"{doing}: {len(failed)} item(s) refused, first {failed[0].get('_id')}: {reason}")
+
+
+def bulk_write(es: Elasticsearch, operations: list[dict[str, Any]], doing: str) -> None:
+    """Send ``operations`` as one refreshed bulk request; raise an :class:`IndexingError`
+    (transient or not) if the request or any item fails. Nothing is sent for no operations."""
+    if not operations:
+        return
+    try:
+        resp = es.bulk(operations=operations, refresh=True)
+    except (ApiError, TransportError) as exc:
+        raise wrap_es_error(exc, doing) from exc
+    raise_for_bulk_errors(resp.body, doing)

@@ -9,7 +9,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from .errors import raise_for_bulk_errors, wrap_es_error
+from .errors import bulk_write, wrap_es_error
 from .schema import IndexNames
 
 #: Feed states per search page in :meth:`FeedStateStore.all`.
@@ -77,13 +77,7 @@ class FeedStateStore:
         for state in states:
             operations.append({"index": {"_index": self.names.feeds, "_id": state.feed_id}})
             operations.append(state.to_document())
-        if not operations:
-            return
-        try:
-            resp = self.es.bulk(operations=operations, refresh=True)
-        except (ApiError, TransportError) as exc:
-            raise wrap_es_error(exc, "saving feed state") from exc
-        raise_for_bulk_errors(resp.body, "saving feed state")
+        bulk_write(self.es, operations, "saving feed state")
 
     def all(self) -> list[FeedState]:
         """Every stored feed state (for status reports and digests), by feed id."""

@@ -50,11 +50,6 @@ class Knowledge:
         return cls(topics=compile_topics(topics), entities=EntityMatcher(entities))
 
 
-def load_knowledge(config_dir: Path | str) -> Knowledge:
-    """Same as :meth:`Knowledge.from_config_dir`."""
-    return Knowledge.from_config_dir(config_dir)
-
-
 def enrich_article(article: Article, knowledge: Knowledge) -> Article:
     """Fill quotes, entities, topics, facts and fingerprint; skipped articles pass unchanged."""
     if not article.is_article:

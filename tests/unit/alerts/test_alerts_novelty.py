@@ -18,7 +18,7 @@ from storywatch.alerts.novelty import Kind, StorylineMemory, decide, remember
 from storywatch.alerts.storylines import NoveltySettings, Storyline
 from storywatch.index.documents import StoredArticle
 from storywatch.parsers.article import extract_article
-from storywatch.parsers.enrich import enrich_article, load_knowledge
+from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.models import Facts, Quote
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +29,7 @@ SETTINGS = NoveltySettings()
 
 @pytest.fixture(scope="module")
 def stored() -> dict[str, StoredArticle]:
-    knowledge = load_knowledge(ROOT / "config")
+    knowledge = Knowledge.from_config_dir(ROOT / "config")
     out = {}
     for cycle in SPEC["cycles"]:
         for item in cycle["articles"]:

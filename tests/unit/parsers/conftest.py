@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from storywatch.parsers.enrich import Knowledge, load_knowledge
+from storywatch.parsers.enrich import Knowledge
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge(REPO / "config")
+    return Knowledge.from_config_dir(REPO / "config")
 
 
 @pytest.fixture(scope="session")
