@@ -36,8 +36,11 @@ def test_exited_child_is_not_alive_even_unreaped() -> None:
 
 
 def test_terminate_stops_a_process_on_sigterm() -> None:
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    code = "import time; print(1, flush=True); time.sleep(60)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
     try:
+        # Wait until the child has exec'd: before that /proc shows no command line to check.
+        assert child.stdout is not None and child.stdout.readline() == b"1\n"
         assert pid_matches(child.pid, "time.sleep(60)")
         assert not pid_matches(child.pid, "something-else")
         killed = terminate_pid(child.pid, timeout=10)
