@@ -35,7 +35,7 @@ kibana_app = typer.Typer(
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
+    console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
     return typer.Exit(code=2)
 
 

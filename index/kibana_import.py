@@ -100,18 +100,18 @@ def import_saved_objects(
     auth = httpx.BasicAuth(user, password or "") if user else None
     files = {"file": ("storywatch.ndjson", ndjson.encode("utf-8"), "application/ndjson")}
     deadline = time.monotonic() + wait
+    pause = 0.5
     while True:
         try:
             response = httpx.post(url, headers=headers, files=files, auth=auth, timeout=timeout)
         except httpx.HTTPError as exc:
-            if time.monotonic() < deadline:
-                time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
-                continue
-            raise KibanaImportError(f"cannot reach Kibana at {url}: {exc}") from None
-        if response.status_code in _STARTING and time.monotonic() < deadline:
-            time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
-            continue
-        return parse_import_response(url, response.status_code, response.text)
+            if time.monotonic() + pause > deadline:
+                raise KibanaImportError(f"cannot reach Kibana at {url}: {exc}") from None
+        else:
+            if response.status_code not in _STARTING or time.monotonic() + pause > deadline:
+                return parse_import_response(url, response.status_code, response.text)
+        time.sleep(pause)
+        pause = min(pause * 2, 5.0)
 
 
 def parse_import_response(url: str, status: int, text: str) -> ImportReport:
