@@ -20,7 +20,7 @@ from storywatch.paths import DEFAULT_CONFIG_DIR
 
 from .client import build_client
 from .errors import IndexingError
-from .kibana import TopicRef, saved_objects, to_ndjson
+from .kibana import ARTICLE_TIME_FIELD, TopicRef, saved_objects, to_ndjson
 from .kibana_import import KibanaImportError, import_saved_objects
 from .schema import IndexNames
 from .settings import EsSettings
@@ -159,6 +159,11 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
         return
+    console.print(
+        f"{found.total} article(s) ingested from {found.since:%Y-%m-%d %H:%M} "
+        f"to {found.until:%Y-%m-%d %H:%M} UTC (by {ARTICLE_TIME_FIELD})",
+        highlight=False,
+    )
     for table in stats_tables(found):
         console.print(table)
 
@@ -166,12 +171,7 @@ def stats_command(
 def stats_tables(found: CoverageStats) -> list[Table]:
     """The statistics as Rich tables; every value from the index goes in as plain Text."""
     days = sorted(found.per_topic_per_day)
-    per_topic = Table(
-        title=Text(
-            f"{found.total} article(s) ingested {found.since:%Y-%m-%d %H:%M} to "
-            f"{found.until:%Y-%m-%d %H:%M} UTC, per topic per day"
-        )
-    )
+    per_topic = Table(title="Articles per topic per day (UTC)", title_justify="left")
     per_topic.add_column("topic")
     for day in days:
         per_topic.add_column(day[5:], justify="right")
@@ -185,8 +185,9 @@ def stats_tables(found: CoverageStats) -> list[Table]:
         ("Top quoted speakers", found.top_speakers),
     ]
     tops += [(f"Top entities: {kind}", items) for kind, items in found.top_entities.items()]
+    tops = [(title, items) for title, items in tops if items]
     for title, items in tops:
-        table = Table(title=Text(title))
+        table = Table(title=Text(title), title_justify="left", min_width=40)
         table.add_column("name")
         table.add_column("articles", justify="right")
         for bucket in items:
