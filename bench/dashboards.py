@@ -270,7 +270,8 @@ def main() -> None:
             )
         print(f"{args.repeat} runs each after 3 warm-ups, request cache off, last 30 days of 60")
         print(
-            f"{'query':44} {'median ms':>10} {'p95 ms':>8} {'took med':>9} {'took p95':>9} {'hits':>7}"
+            f"{'query':44} {'median ms':>10} {'p95 ms':>8} {'took med':>9} {'took p95':>9}"
+            f" {'hits':>7}"
         )
         for name, run in runs:
             wall, took, hits = measure(run, args.repeat)
