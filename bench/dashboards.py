@@ -20,6 +20,7 @@ as Elasticsearch's ``took``. The prefix is deleted at the end.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -163,7 +164,7 @@ def lens_request(obj: dict[str, Any], time_field: str, start: datetime, end: dat
     return {"query": query, "aggs": aggs}
 
 
-def measure(run: Callable[[], Any], repeat: int) -> tuple[list[float], list[float], int]:
+def measure(run: Callable[[], Any], repeat: int) -> tuple[list[float], list[float], str]:
     """(client ms, Elasticsearch took, hits) of ``repeat`` runs after 3 warm-ups."""
     for _ in range(3):
         run()
@@ -173,7 +174,9 @@ def measure(run: Callable[[], Any], repeat: int) -> tuple[list[float], list[floa
         resp = run()
         wall.append((time.perf_counter() - start) * 1000)
         took.append(float(resp["took"]))
-    return wall, took, int(resp["hits"]["total"]["value"])
+    total = resp["hits"]["total"]
+    # Like Kibana, the requests do not count hits past 10,000: "10000+" is at least that.
+    return wall, took, f"{total['value']}{'+' if total['relation'] == 'gte' else ''}"
 
 
 def main() -> None:
@@ -268,7 +271,10 @@ def main() -> None:
                     ),
                 )
             )
-        print(f"{args.repeat} runs each after 3 warm-ups, request cache off, last 30 days of 60")
+        print(
+            f"{args.repeat} runs each after 3 warm-ups, request cache off, last 30 days of 60; "
+            f"load average before: {os.getloadavg()[0]:.1f}"
+        )
         print(
             f"{'query':44} {'median ms':>10} {'p95 ms':>8} {'took med':>9} {'took p95':>9}"
             f" {'hits':>7}"
@@ -277,8 +283,9 @@ def main() -> None:
             wall, took, hits = measure(run, args.repeat)
             print(
                 f"{name:44} {statistics.median(wall):10.1f} {percentile(wall, 0.95):8.1f} "
-                f"{statistics.median(took):9.0f} {percentile(took, 0.95):9.0f} {hits:7d}"
+                f"{statistics.median(took):9.0f} {percentile(took, 0.95):9.0f} {hits:>7}"
             )
+        print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores, shared)")
     finally:
         created = es.indices.get(index=f"{prefix}-*", expand_wildcards="all")
         if created.body:
