@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from elasticsearch import ApiError, TransportError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -19,8 +20,9 @@ from storywatch.parsers.topics import TopicsFile
 from storywatch.paths import DEFAULT_CONFIG_DIR
 
 from .client import build_client
-from .errors import IndexingError
+from .errors import IndexingError, wrap_es_error
 from .kibana import ARTICLE_TIME_FIELD, TopicRef, saved_objects, to_ndjson
+from .kibana_fields import check_field_caps, field_uses
 from .kibana_import import KibanaImportError, import_saved_objects
 from .schema import IndexNames
 from .settings import EsSettings
@@ -126,6 +128,40 @@ def import_(
     )
     typer.echo(summary)
     if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@kibana_app.command("check")
+def check(config: ConfigOption = DEFAULT_CONFIG_DIR) -> None:
+    """Check every field the saved objects use against the cluster's live mapping.
+
+    Asks Elasticsearch's field capabilities for each data view's alias or index: a field
+    must exist, be a date where it is a time field, aggregatable where it is charted.
+    """
+    settings = EsSettings()
+    try:
+        topics = load_yaml_model(config / "topics.yaml", TopicsFile).topics
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    objects = saved_objects(settings.index_prefix, [TopicRef(t.id, t.name) for t in topics])
+    uses = field_uses(objects)
+    es = build_client(settings)
+    caps = {}
+    try:
+        for index in sorted({u.index for u in uses}):
+            fields = sorted({u.field for u in uses if u.index == index})
+            caps[index] = es.field_caps(index=index, fields=fields)["fields"]
+    except (ApiError, TransportError) as exc:
+        raise _fail(f"{wrap_es_error(exc, 'reading field capabilities')}") from None
+    finally:
+        es.close()
+    problems = check_field_caps(uses, caps)
+    for problem in problems:
+        typer.echo(f"problem: {problem}")
+    typer.echo(
+        f"{len(uses)} field use(s) in {len(objects)} saved objects: {len(problems)} problem(s)"
+    )
+    if problems:
         raise typer.Exit(code=1)
 
 

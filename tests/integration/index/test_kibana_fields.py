@@ -98,3 +98,29 @@ def test_the_check_names_fields_the_live_mapping_lacks(
         f"probe: title in {names.articles}: aggregate needs an aggregatable field (text is not)",
         f"probe: source in {names.articles}: time needs a date, mapped as keyword",
     ]
+
+
+def test_kibana_check_command_reports_then_passes(
+    es: Elasticsearch, index_prefix: str, es_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from storywatch.cli import app
+
+    monkeypatch.setenv("STORYWATCH_ES_URL", es_url)
+    monkeypatch.setenv("STORYWATCH_INDEX_PREFIX", index_prefix)
+    names = IndexNames(index_prefix)
+    install_schema(es, names, NOW)
+    argv = ["kibana", "check", "--config", str(ROOT / "config")]
+    before = CliRunner().invoke(app, argv)
+    assert before.exit_code == 1, before.output
+    assert [line for line in before.output.splitlines() if line.startswith("problem: ")] == [
+        f"problem: {index_prefix}-top-entities-{kind}: entities.{kind} in {names.articles}: "
+        "not mapped"
+        for kind in CHARTED_ENTITY_KINDS
+    ]
+    entities = {kind: (f"Fictional {kind}",) for kind in CHARTED_ENTITY_KINDS}
+    assert not ArticleStore(es, names).bulk_create([_article(3, entities)]).failed
+    after = CliRunner().invoke(app, argv)
+    assert after.exit_code == 0, after.output
+    assert after.output.strip().endswith(": 0 problem(s)")
