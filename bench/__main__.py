@@ -2,8 +2,8 @@
 
     uv run python -m bench [NAME ...] [--es http://127.0.0.1:9200]
 
-NAME picks some of: quotes, extraction, parsing, fetching, indexing, alerting (all by
-default, in that order). ``indexing`` and ``alerting`` need a running Elasticsearch
+NAME picks some of: quotes, extraction, parsing, fetching, indexing, alerting, dashboards (all
+by default, in that order). ``indexing`` and ``alerting`` need a running Elasticsearch
 (``uv run storywatch stack up``; ``make bench`` starts it); without one they are reported
 as skipped and the exit status is 1. Each script gets a time limit, so a hung run stops.
 Results go in ``docs/benchmarks.md`` by hand.
@@ -44,6 +44,7 @@ BENCHES = (
         ("--docs", "100000", "--storylines", "1000", "--batch", "1000", "--naive-sample", "10"),
         needs_es=True,
     ),
+    Bench("dashboards", ("--docs", "100000", "--repeat", "50"), needs_es=True),
 )
 
 

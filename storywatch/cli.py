@@ -57,6 +57,7 @@ def _mount_subcommands() -> None:
     from storywatch.alerts.cli import alerts_app, storylines_app
     from storywatch.flows.digest_cli import digest_command
     from storywatch.flows.stack.cli import stack_app
+    from storywatch.index.analyst_cli import kibana_app, stats_command
     from storywatch.parsers.cli import parse
 
     app.add_typer(stack_app, name="stack")
@@ -64,6 +65,8 @@ def _mount_subcommands() -> None:
     app.add_typer(storylines_app, name="storylines")
     app.command(name="digest")(digest_command)
     app.command(name="parse")(parse)
+    app.add_typer(kibana_app, name="kibana")
+    app.command(name="stats")(stats_command)
 
 
 _mount_subcommands()
