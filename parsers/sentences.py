@@ -23,6 +23,11 @@ _ABBREVIATIONS = frozenset(
         apr jun jul aug sep sept oct nov dec e.g i.e""",
     )
 )
+_NEXT_WORD = re.compile(r"[\"”’'»)\]]*\s+[\"“‘'«(\[]?(\w+)")
+_SENTENCE_STARTERS = frozenset(
+    "He She It They We I The This That These Those But And However Its His Her Their In On "
+    "At For A An If When While After Before Officials".split()
+)
 #: Longest sentence shown whole; a longer one is cut around the part that matters.
 MAX_SENTENCE = 320
 
@@ -81,8 +86,12 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[word_start:dot]
     if word.casefold() in _ABBREVIATIONS:
         return True
-    # "U.S." / "A." : initials. A lone capital ending a sentence ("Plan B.") is rarer.
-    return bool(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word))
+    # "U.S." / "A." : initials. A lone capital ending a sentence ("Plan B.") is rarer,
+    # but "... from the U.S. He said" ends one: a pronoun or article follows.
+    if not re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word):
+        return False
+    following = _NEXT_WORD.match(text, dot + 1)
+    return not (following and following.group(1) in _SENTENCE_STARTERS)
 
 
 def _cut(sentence: str, start: int, end: int) -> str:
