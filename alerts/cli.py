@@ -108,7 +108,8 @@ def show_alert(
     """One alert record: the decision, what is new, repeats attached, delivery state."""
     with _stores() as stores:
         r = _find(stores.alerts, alert_id)
-    console.print("\n".join(show_lines(r)), highlight=False, soft_wrap=True)
+    # markup=False: a title or reason with [brackets] is text, not a rich style.
+    console.print("\n".join(show_lines(r)), highlight=False, soft_wrap=True, markup=False)
 
 
 def show_lines(r: AlertRecord) -> list[str]:
@@ -121,7 +122,7 @@ def show_lines(r: AlertRecord) -> list[str]:
         f"kind:       {r.kind}   state: {r.state}"
         + (f" ({r.suppressed_reason})" if r.suppressed_reason else ""),
         f"article:    {r.title}",
-        f"            {r.source_title or r.source} [{r.source}] {r.published or ''} "
+        f"            {r.source_title or r.source} ({r.source}) {r.published or ''} "
         f"{r.article_url}",
         f"topics:     {', '.join(r.topic_titles or r.topics)}",
         f"score:      novelty {r.novelty_score:g}, relevance {r.score:.2f}",

@@ -25,8 +25,11 @@ _ABBREVIATIONS = frozenset(
 )
 _NEXT_WORD = re.compile(r"[\"”’'»)\]]*\s+[\"“‘'«(\[]?(\w+)")
 _SENTENCE_STARTERS = frozenset(
-    "He She It They We I The This That These Those But And However Its His Her Their In On "
-    "At For A An If When While After Before Officials".split()
+    re.split(
+        r"\s+",
+        """He She It They We I The This That These Those But And However Its His Her Their In
+        On At For A An If When While After Before Officials""",
+    )
 )
 #: Longest sentence shown whole; a longer one is cut around the part that matters.
 MAX_SENTENCE = 320
