@@ -222,6 +222,15 @@ def extract_features(article: StoredArticle) -> ArticleFeatures:
         for q in article.statements
         if q.speaker and len(q.text.split()) >= _MIN_STATEMENT_WORDS
     )
+    # One role per speaker, the fullest any quote or statement gave them.
+    roles: dict[str, str] = {}
+    for item in quotes + statements:
+        if item.speaker and item.role and len(item.role) > len(roles.get(item.speaker, "")):
+            roles[item.speaker] = item.role
+    said = tuple(
+        QuoteItem(q.speaker, q.text, roles.get(q.speaker or "", q.role), q.indirect)
+        for q in quotes + statements
+    )
     facts = _facts(article)
     configured = {
         norm(t) for kind in ("system", "law", "place") for t in article.entities.get(kind, ())
@@ -239,7 +248,7 @@ def extract_features(article: StoredArticle) -> ArticleFeatures:
         organizations=organizations,
         key_terms=key_terms,
         facts=facts,
-        quotes=quotes + statements,
+        quotes=said,
         fingerprint=article.fingerprint,
         sketch=sketch(article.text),
         terms=vocabulary(article.text),
