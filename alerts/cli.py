@@ -108,6 +108,13 @@ def show_alert(
     """One alert record: the decision, what is new, repeats attached, delivery state."""
     with _stores() as stores:
         r = _find(stores.alerts, alert_id)
+    # markup=False: a title or reason with [brackets] is text, not a rich style.
+    console.print("\n".join(show_lines(r)), highlight=False, soft_wrap=True, markup=False)
+
+
+def show_lines(r: AlertRecord) -> list[str]:
+    """What ``alerts show`` prints: the record, what is new, and the scoring behind the
+    decision (kept out of the email, which shows the analyst the news, not the maths)."""
     new = r.whats_new
     lines = [
         f"id:         {r.id}",
@@ -115,20 +122,35 @@ def show_alert(
         f"kind:       {r.kind}   state: {r.state}"
         + (f" ({r.suppressed_reason})" if r.suppressed_reason else ""),
         f"article:    {r.title}",
-        f"            {r.source} {r.published or ''} {r.article_url}",
+        f"            {r.source_title or r.source} ({r.source}) {r.published or ''} "
+        f"{r.article_url}",
+        f"topics:     {', '.join(r.topic_titles or r.topics)}",
         f"score:      novelty {r.novelty_score:g}, relevance {r.score:.2f}",
-        f"reasons:    {'; '.join(r.reasons)}",
+        "scoring:",
+        *(f"  - {reason}" for reason in r.reasons),
         f"new people: {'; '.join(new.people)}",
         f"new facts:  {'; '.join(new.facts)}",
+        *(
+            f"  - {'; '.join(f.facts)}: {f.sentence}" + (f" ({f.speaker})" if f.speaker else "")
+            for f in new.fact_sources
+            if f.sentence
+        ),
         f"new orgs:   {'; '.join(new.organizations)}",
         f"key terms:  {'; '.join(new.key_terms)}",
-        f"quotes:     {len(new.quotes)} new",
+        f"new terms:  {'; '.join(new.terms)}",
+        f"quotes:     {sum(not q.indirect for q in new.quotes)} new, "
+        f"{sum(q.indirect for q in new.quotes)} reported statement(s)",
+        *(
+            f"  - {q.speaker or 'unattributed'}: {q.text}" + (" (reported)" if q.indirect else "")
+            for q in new.quotes
+        ),
         f"repeat of:  {r.repeat_of or '-'}",
         f"recipients: {', '.join(r.recipients)}   channels: {', '.join(r.channels)}",
         f"delivery:   attempts {r.attempts}, sent {r.sent_at or '-'}, "
         f"message-id {r.message_id or '-'}, last error {r.last_error or '-'}",
     ]
     lines += [f"also by:    {a.source}: {a.title} <{a.url}>" for a in r.also_reported_by]
+    return lines
     console.print("\n".join(lines), highlight=False, soft_wrap=True)
 
 

@@ -84,7 +84,7 @@ def _item(record: AlertRecord) -> dict[str, Any]:
         "alert_id": record.id,
         "title": record.title,
         "url": record.article_url,
-        "source": record.source,
+        "source": record.source_title or record.source,
         "whats_new": "; ".join(parts),
         "held": held if record.kind == "development" else None,
         "also": len(record.also_reported_by),

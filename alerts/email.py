@@ -10,13 +10,21 @@ from email.utils import formatdate
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .matching import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from .highlights import cut_pieces, passage_pieces
+from .presentation import (
+    emphasise,
+    kind_label,
+    person_label,
+    source_name,
+    speaker_label,
+    topic_names,
+    when,
+)
 from .records import AlertRecord
 from .settings import AlertSettings
 
 _SPACE = re.compile(r"\s+")
 _HTTP_URL = re.compile(r"^https?://[^\s\x00-\x1f]+$", re.IGNORECASE)
-_KIND_LABEL = {"development": "new development", "minor": "minor item", "repeat": "repeat"}
 # Folding at 78 columns puts a subject that just fails to fit on a continuation line,
 # and several readers then show it with a leading space; RFC 5322 allows 998.
 _POLICY = email.policy.SMTP.clone(max_line_length=998)
@@ -36,6 +44,15 @@ def build_environment(settings: AlertSettings) -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["one_line"] = one_line
+    env.filters["passage_html"] = html_passage
+    env.filters["passage_text"] = text_passage
+    env.filters["when"] = when
+    env.filters["source_name"] = source_name
+    env.filters["topic_names"] = topic_names
+    env.filters["kind_label"] = kind_label
+    env.filters["person_label"] = person_label
+    env.filters["speaker_label"] = speaker_label
+    env.filters["emphasise"] = emphasise
     return env
 
 
@@ -51,16 +68,18 @@ def one_line(value: str, limit: int = 200) -> str:
 
 
 def html_passage(passage: str) -> Markup:
-    """A highlighted passage as safe HTML: the text escaped, the match marks made ``<mark>``."""
-    # The markers are control characters escape() leaves alone, so they survive it and
-    # are the only thing turned back into markup.
-    escaped = str(escape(passage))
-    return Markup(escaped.replace(HIGHLIGHT_PRE, "<mark>").replace(HIGHLIGHT_POST, "</mark>"))
+    """A highlighted passage as safe HTML: the text escaped, each matched term in one
+    ``<mark>`` (always balanced, see :func:`~.highlights.passage_pieces`)."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(p.text) if p.marked else escape(p.text)
+        for p in passage_pieces(passage)
+    )
 
 
-def text_passage(passage: str) -> str:
-    """A highlighted passage as plain text, the match marks shown as ``*word*``."""
-    return one_line(passage.replace(HIGHLIGHT_PRE, "*").replace(HIGHLIGHT_POST, "*"), 400)
+def text_passage(passage: str, limit: int = 400) -> str:
+    """A highlighted passage as plain text, each matched term shown as ``*term*``."""
+    pieces = cut_pieces(passage_pieces(passage), limit)
+    return "".join(f"*{p.text}*" if p.marked else p.text for p in pieces)
 
 
 def message_id(record: AlertRecord, domain: str) -> str:
@@ -91,7 +110,10 @@ def render_email(record: AlertRecord, settings: AlertSettings, env: Environment)
     """The email for one alert: ``[storyline title] headline``, text and HTML parts."""
     subject = f"[{one_line(record.storyline_title, 80)}] {one_line(record.title)}"
     msg = _headers(record, settings, subject)
-    context = {"alert": record, "new": record.whats_new, "label": _KIND_LABEL.get(record.kind)}
+    # The per-alert layout lives in the ``alert_block`` macros of _alert_block.*.j2, so
+    # a message carrying several alerts can loop over them.
+    context = {"alert": record, "new": record.whats_new, "label": kind_label(record.kind)}
+    # ``passages`` stays for user templates written before the filters existed.
     text = env.get_template("alert.txt.j2").render(
         passages=[text_passage(p) for p in record.highlights], **context
     )

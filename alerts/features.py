@@ -41,6 +41,10 @@ _STOPWORDS = _words(
     week weeks month months"""
 )
 _MIN_QUOTE_WORDS = 6
+#: Reported speech is shorter than quotes ("estimated the cost at $2.5 billion").
+_MIN_STATEMENT_WORDS = 3
+#: A name no configured entity explains is a notable term once the text repeats it.
+_NOTABLE_MENTIONS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class QuoteItem:
     speaker: str | None
     text: str
     role: str | None = None
+    #: Reported speech ("X said that ...", "according to X"), shown without quote marks.
+    indirect: bool = False
 
     @property
     def key(self) -> str:
@@ -74,6 +80,15 @@ class ArticleFeatures:
     fingerprint: int | None
     sketch: tuple[int, ...]
     terms: tuple[str, ...]
+    #: (fact, the sentence it comes from) for the facts above that have one.
+    fact_sentences: tuple[tuple[str, str], ...] = ()
+    #: Key terms worth showing on a first report: configured systems, laws and places,
+    #: and other names the article repeats.
+    notable_terms: tuple[str, ...] = ()
+
+    def sentence_of(self, fact: str) -> str | None:
+        """The sentence ``fact`` comes from, if known."""
+        return next((s for f, s in self.fact_sentences if f == fact), None)
 
 
 def norm(value: str) -> str:
@@ -106,7 +121,7 @@ def resolve_people(article: StoredArticle) -> dict[str, str]:
     name; the fuller form is what an analyst wants to read.
     """
     people = list(article.entities.get("person", ()))
-    people += [q.speaker for q in article.quotes if q.speaker]
+    people += [q.speaker for q in (*article.quotes, *article.statements) if q.speaker]
     full = [n for n in people + list(article.entities.get("candidate", ())) if " " in n.strip()]
     resolved: dict[str, str] = {}
     for name in people:
@@ -202,6 +217,29 @@ def extract_features(article: StoredArticle) -> ArticleFeatures:
         for q in article.quotes
         if not q.partial and len(q.text.split()) >= _MIN_QUOTE_WORDS
     )
+    statements = tuple(
+        QuoteItem(resolved.get(q.speaker, q.speaker), q.text, q.role, indirect=True)
+        for q in article.statements
+        if q.speaker and len(q.text.split()) >= _MIN_STATEMENT_WORDS
+    )
+    # One role per speaker, the fullest any quote or statement gave them.
+    roles: dict[str, str] = {}
+    for item in quotes + statements:
+        if item.speaker and item.role and len(item.role) > len(roles.get(item.speaker, "")):
+            roles[item.speaker] = item.role
+    said = tuple(
+        QuoteItem(q.speaker, q.text, roles.get(q.speaker or "", q.role), q.indirect)
+        for q in quotes + statements
+    )
+    facts = _facts(article)
+    configured = {
+        norm(t) for kind in ("system", "law", "place") for t in article.entities.get(kind, ())
+    }
+    notable = tuple(
+        t
+        for t in key_terms
+        if norm(t) in configured or _mentions(article.text, t) >= _NOTABLE_MENTIONS
+    )
     return ArticleFeatures(
         article_id=article.id,
         source=article.source,
@@ -209,9 +247,27 @@ def extract_features(article: StoredArticle) -> ArticleFeatures:
         people=people,
         organizations=organizations,
         key_terms=key_terms,
-        facts=_facts(article),
-        quotes=quotes,
+        facts=facts,
+        quotes=said,
         fingerprint=article.fingerprint,
         sketch=sketch(article.text),
         terms=vocabulary(article.text),
+        fact_sentences=tuple(
+            sorted(
+                ((f, s) for f in facts if (s := article.facts.sentence_of(f))),
+                key=lambda pair: _position(article.text, pair[0]),
+            )
+        ),
+        notable_terms=notable,
     )
+
+
+def _position(text: str, fact: str) -> int:
+    """Where ``fact`` first occurs in ``text`` (the end when it does not)."""
+    found = text.find(fact)
+    return found if found >= 0 else len(text)
+
+
+def _mentions(text: str, term: str) -> int:
+    """How often ``term`` occurs in ``text`` as whole words."""
+    return len(re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", text))

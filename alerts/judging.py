@@ -85,6 +85,9 @@ def build_record(
         novelty_score=decision.score,
         reasons=decision.reasons,
         whats_new=decision.whats_new,
+        source_title=article.feed_title or "",
+        topic_titles=article.topic_names,
+        timezone=storyline.zone,
     )
 
 
@@ -126,7 +129,13 @@ def judge_batch(
         if decision.repeat_of is not None:
             owner = decision.repeat_of.alert_id
             outcome.repeats[owner].append(
-                AlsoReported(match.article_id, match.source, match.title, match.url, now)
+                AlsoReported(
+                    match.article_id,
+                    article.feed_title or match.source,
+                    match.title,
+                    match.url,
+                    now,
+                )
             )
         elif decision.kind is Kind.DEVELOPMENT:
             outcome.developments[match.article_id].add(storyline.id)

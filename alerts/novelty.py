@@ -64,6 +64,20 @@ class StorylineMemory:
         return any(a.article_id == article_id for a in self.articles)
 
 
+#: Key terms an alert lists for a first report, when everything is new.
+FIRST_REPORT_KEY_TERMS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class FactSource:
+    """New facts with the sentence they come from, and who that sentence quotes, if anyone."""
+
+    sentence: str
+    facts: tuple[str, ...]
+    speaker: str | None = None
+    role: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class WhatsNew:
     """The new part of an article, as the alert spells it out."""
@@ -74,6 +88,8 @@ class WhatsNew:
     quotes: tuple[QuoteItem, ...] = ()
     key_terms: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    #: The new facts grouped by their sentence, in reading order (what an alert shows).
+    fact_sources: tuple[FactSource, ...] = ()
 
     def __bool__(self) -> bool:
         return any((self.people, self.organizations, self.facts, self.quotes, self.key_terms))
@@ -126,20 +142,58 @@ def whats_new(features: ArticleFeatures, memory: StorylineMemory) -> WhatsNew:
     vocabulary = set(memory.vocabulary)
     # Words of names are already reported as names.
     vocabulary |= {w.casefold() for n in features.people + features.key_terms for w in n.split()}
+    key_terms = tuple(
+        t
+        for t in _new(features.key_terms, memory.key_terms + memory.people)
+        if norm(t) not in outlets
+    )
+    if not memory.articles:
+        # On a first report every capitalised word is new: keep the configured entities
+        # and the names the article repeats.
+        notable = {norm(t) for t in features.notable_terms}
+        key_terms = tuple(t for t in key_terms if norm(t) in notable)[:FIRST_REPORT_KEY_TERMS]
+    facts = _new(features.facts, memory.facts)
+    quotes = tuple(q for q in features.quotes if q.key not in known_quotes)
     return WhatsNew(
         people=people,
         organizations=tuple(
             o for o in _new(features.organizations, memory.organizations) if norm(o) not in outlets
         ),
-        facts=_new(features.facts, memory.facts),
-        quotes=tuple(q for q in features.quotes if q.key not in known_quotes),
-        key_terms=tuple(
-            t
-            for t in _new(features.key_terms, memory.key_terms + memory.people)
-            if norm(t) not in outlets
-        ),
+        facts=facts,
+        quotes=quotes,
+        key_terms=key_terms,
         terms=tuple(t for t in features.terms[:40] if t not in vocabulary)[:8],
+        fact_sources=fact_sources(facts, features),
     )
+
+
+def fact_sources(facts: tuple[str, ...], features: ArticleFeatures) -> tuple[FactSource, ...]:
+    """``facts`` grouped by the sentence each comes from (facts without one stand alone),
+    with the speaker when the sentence is a quote or a reported statement."""
+    # In reading order: the order of the article's fact sentences.
+    rank = {f: i for i, (f, _) in enumerate(features.fact_sentences)}
+    grouped: dict[str, list[str]] = {}
+    for fact in sorted(facts, key=lambda f: rank.get(f, len(rank))):
+        grouped.setdefault(features.sentence_of(fact) or "", []).append(fact)
+    out: list[FactSource] = []
+    for sentence, items in grouped.items():
+        if not sentence:
+            out.extend(FactSource("", (f,)) for f in items)
+            continue
+        said = _said_in(sentence, features.quotes)
+        speaker, role = (said.speaker, said.role) if said else (None, None)
+        out.append(FactSource(sentence, tuple(items), speaker, role))
+    return tuple(out)
+
+
+def _said_in(sentence: str, quotes: tuple[QuoteItem, ...]) -> QuoteItem | None:
+    """The attributed quote or statement that ``sentence`` carries, if any."""
+    flat = norm(sentence)
+    for quote in quotes:
+        text = norm(quote.text).rstrip(",.!?")
+        if quote.speaker and text and (text in flat or flat.rstrip(".!?") in text):
+            return quote
+    return None
 
 
 def score(new: WhatsNew) -> tuple[float, tuple[str, ...]]:

@@ -16,7 +16,7 @@ from storywatch.index.errors import bulk_write, wrap_es_error
 from storywatch.index.schema import IndexNames
 
 from .features import QuoteItem
-from .novelty import WhatsNew
+from .novelty import FactSource, WhatsNew
 
 
 class AlertState(StrEnum):
@@ -104,11 +104,19 @@ class AlertRecord:
     period_start: datetime | None = None
     period_end: datetime | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    #: How the email presents the article: the feed's title, the topics' names, and the
+    #: time zone its dates are shown in (kept in ``payload`` in Elasticsearch).
+    source_title: str = ""
+    topic_titles: tuple[str, ...] = ()
+    timezone: str = "UTC"
 
     def to_document(self) -> dict[str, Any]:
         """The Elasticsearch source of the record."""
         doc = asdict(self)
         doc["payload"] = {**self.payload, "topics": list(self.topics)}
+        for key in _PRESENTATION:
+            doc["payload"][key] = doc.pop(key)
+        doc["payload"]["topic_titles"] = list(self.topic_titles)
         del doc["topics"]
         doc["also_reported_by"] = [
             {**asdict(a), "seen_at": a.seen_at.isoformat()} for a in self.also_reported_by
@@ -133,6 +141,9 @@ class AlertRecord:
                 values[key] = tuple(values.get(key) or ())
         payload = dict(values.get("payload") or {})
         values["topics"] = tuple(payload.pop("topics", ()))
+        values["topic_titles"] = tuple(payload.pop("topic_titles", ()))
+        values["source_title"] = payload.pop("source_title", "")
+        values["timezone"] = payload.pop("timezone", "UTC")
         values["payload"] = payload
         values["state"] = AlertState(values["state"])
         values["whats_new"] = whats_new_from_document(values.get("whats_new") or {})
@@ -141,6 +152,10 @@ class AlertRecord:
             for a in values.get("also_reported_by") or ()
         )
         return cls(**values)
+
+
+#: Record fields kept in ``payload`` (not indexed: they only serve rendering).
+_PRESENTATION = ("source_title", "topic_titles", "timezone")
 
 
 def whats_new_from_document(src: dict[str, Any]) -> WhatsNew:
@@ -156,6 +171,15 @@ def whats_new_from_document(src: dict[str, Any]) -> WhatsNew:
         quotes=tuple(QuoteItem(**q) for q in src.get("quotes") or ()),
         key_terms=strings("key_terms"),
         terms=strings("terms"),
+        fact_sources=tuple(
+            FactSource(
+                f.get("sentence") or "",
+                tuple(f.get("facts") or ()),
+                f.get("speaker"),
+                f.get("role"),
+            )
+            for f in src.get("fact_sources") or ()
+        ),
     )
 
 

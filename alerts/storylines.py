@@ -73,6 +73,14 @@ class Throttle(_Frozen):
         return parse_duration(self.period)
 
 
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+    return value
+
+
 class QuietHours(_Frozen):
     """A daily window (local time) in which alerts are not sent but kept for the digest."""
 
@@ -83,11 +91,7 @@ class QuietHours(_Frozen):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
-        return value
+        return _check_zone(value)
 
 
 class Storyline(_Frozen):
@@ -110,6 +114,19 @@ class Storyline(_Frozen):
     cadence: Literal["immediate", "hourly", "daily"] = "immediate"
     throttle: Throttle | None = None
     quiet_hours: QuietHours | None = None
+    timezone: str | None = Field(
+        None, description="IANA zone the recipients read dates in (default: quiet hours' zone)."
+    )
+
+    @property
+    def zone(self) -> str:
+        """The time zone alert dates are shown in: ``timezone``, else quiet hours', else UTC."""
+        return self.timezone or (self.quiet_hours.timezone if self.quiet_hours else "UTC")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_zone(value)
 
     @field_validator("query")
     @classmethod

@@ -129,7 +129,10 @@ def poll_feeds(
         )
         for problem in parsed.problems:
             log.warning("feed %s (%s): %s", feed.id, feed.url, problem)
-        polls.append(FeedPoll(feed, fetched, parsed.entries, parsed.problems))
+        # Alerts show the feed's title as the source, not its id.
+        title = feed.title or parsed.title
+        entries = tuple(replace(e, feed_title=title) for e in parsed.entries)
+        polls.append(FeedPoll(feed, fetched, entries, parsed.problems))
     return polls
 
 

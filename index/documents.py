@@ -42,6 +42,7 @@ def to_document(item: IngestedArticle) -> dict[str, Any]:
         "url": entry.url,
         "canonical_url": canonicalize_url(a.canonical_url or entry.url),
         "source": entry.feed_id,
+        "feed_title": entry.feed_title or None,
         "site_name": a.site_name,
         "section": a.section,
         "lang": a.lang,
@@ -65,15 +66,20 @@ def to_document(item: IngestedArticle) -> dict[str, Any]:
             for hit in a.topics
         ],
         "topic_ids": list(a.topic_ids),
+        "topic_names": [hit.name or hit.id for hit in a.topics],
         "entities": {kind: list(names) for kind, names in a.entities.items() if names},
         "quotes": [
             {"speaker": q.speaker, "role": q.role, "text": q.text, "partial": q.partial}
             for q in a.quotes
         ],
+        "statements": [
+            {"speaker": q.speaker, "role": q.role, "text": q.text} for q in a.statements
+        ],
         "facts": {
             "money": list(a.facts.money),
             "dates": list(a.facts.dates),
             "counts": list(a.facts.counts),
+            "sentences": [{"fact": f, "sentence": s} for f, s in a.facts.sentences],
         },
         "related": [{"title": r.title, "url": r.url} for r in a.related],
         "fingerprint": a.fingerprint,
@@ -94,6 +100,7 @@ class StoredArticle:
     source: str
     title: str
     text: str
+    feed_title: str | None = None
     site_name: str | None = None
     published: str | None = None
     ingested_at: str | None = None
@@ -103,6 +110,8 @@ class StoredArticle:
     facts: Facts = field(default_factory=Facts)
     fingerprint: int | None = None
     topic_ids: tuple[str, ...] = ()
+    topic_names: tuple[str, ...] = ()
+    statements: tuple[Quote, ...] = ()
 
 
 #: The source fields :func:`from_document` reads.
@@ -120,6 +129,9 @@ STORED_FIELDS = (
     "facts",
     "fingerprint",
     "topic_ids",
+    "feed_title",
+    "topic_names",
+    "statements",
 )
 
 
@@ -132,6 +144,7 @@ def from_document(doc_id: str, src: dict[str, Any]) -> StoredArticle:
         source=src.get("source") or "",
         title=src.get("title") or "",
         text=src.get("text") or "",
+        feed_title=src.get("feed_title"),
         site_name=src.get("site_name"),
         published=src.get("published"),
         ingested_at=src.get("ingested_at"),
@@ -150,7 +163,20 @@ def from_document(doc_id: str, src: dict[str, Any]) -> StoredArticle:
             money=tuple(facts.get("money") or ()),
             dates=tuple(facts.get("dates") or ()),
             counts=tuple(facts.get("counts") or ()),
+            sentences=tuple(
+                (f["fact"], f["sentence"]) for f in facts.get("sentences") or () if f.get("fact")
+            ),
         ),
         fingerprint=src.get("fingerprint"),
         topic_ids=tuple(src.get("topic_ids") or ()),
+        topic_names=tuple(src.get("topic_names") or ()),
+        statements=tuple(
+            Quote(
+                text=q.get("text") or "",
+                speaker=q.get("speaker"),
+                role=q.get("role"),
+                indirect=True,
+            )
+            for q in src.get("statements") or ()
+        ),
     )

@@ -16,6 +16,7 @@ from storywatch.parsers.models import Article
 from storywatch.parsers.names import collect_entities
 from storywatch.parsers.people import find_people
 from storywatch.parsers.quotes import attribute_quotes
+from storywatch.parsers.statements import find_statements
 from storywatch.parsers.topics import (
     CompiledTopic,
     TopicsFile,
@@ -51,15 +52,18 @@ class Knowledge:
 
 
 def enrich_article(article: Article, knowledge: Knowledge) -> Article:
-    """Fill quotes, entities, topics, facts and fingerprint; skipped articles pass unchanged."""
+    """Fill quotes, statements, entities, topics, facts and fingerprint; skipped articles
+    pass unchanged."""
     if not article.is_article:
         return article
     text = article.text
     people = find_people(text, knowledge.entities.canonical_person)
     quotes = attribute_quotes(article.paragraphs, people)
+    statements = find_statements(article.paragraphs, people)
     return replace(
         article,
         quotes=quotes,
+        statements=statements,
         entities=collect_entities(text, knowledge.entities, people),
         topics=tag_topics(knowledge.topics, article.title, text),
         facts=extract_facts(text),

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from storywatch.parsers.models import Facts
+from storywatch.parsers.sentences import split_sentences
 
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|mn|bn|m|b|k)\b)?"
 # At most six groups of thousands (a quintillion): an unbounded run of groups, tried
@@ -55,10 +56,18 @@ _PERIOD_NOUNS = frozenset({"years", "months", "weeks", "days", "hours", "decades
 
 
 def extract_facts(text: str) -> Facts:
-    """Money amounts, dates and periods, and counts mentioned in ``text``, in order."""
-    money = _unique(m.group(0).strip() for m in _MONEY.finditer(text))
+    """Money amounts, dates and periods, and counts mentioned in ``text``, in order, each
+    with the sentence it first appears in."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def note(m: re.Match[str]) -> str:
+        fact = m.group(0).strip()
+        found.setdefault(fact, (m.start(), m.end()))
+        return fact
+
+    money = _unique(note(m) for m in _MONEY.finditer(text))
     dates = [
-        (m.start(), m.group(0).strip())
+        (m.start(), note(m))
         for m in _DATE.finditer(text)
         if not _AMBIGUOUS_MONTH.match(m.group(0)) and not _inside_money(text, m.start())
     ]
@@ -67,11 +76,18 @@ def extract_facts(text: str) -> Facts:
         if _BARE_YEAR.match(m.group(0)):
             continue  # "the 2017 law requires": a year, not 2017 of something
         if m["noun"] in _PERIOD_NOUNS:
-            dates.append((m.start(), m.group(0)))
+            dates.append((m.start(), note(m)))
         elif m["noun"] != "times":
-            counts.append(m.group(0))
+            counts.append(note(m))
     dates.sort()
-    return Facts(money=money, dates=_unique(d for _, d in dates), counts=_unique(counts))
+    kept = (*money, *(d for _, d in dates), *counts)
+    sentences = split_sentences(text)
+    return Facts(
+        money=money,
+        dates=_unique(d for _, d in dates),
+        counts=_unique(counts),
+        sentences=tuple((f, sentences.around(*found[f])) for f in dict.fromkeys(kept)),
+    )
 
 
 def _inside_money(text: str, start: int) -> bool:

@@ -17,6 +17,8 @@ class FeedEntry:
     published: datetime | None = None
     guid: str = ""
     authors: tuple[str, ...] = ()
+    #: The feed's title as ``feeds.yaml`` gives it: what alerts show as the source.
+    feed_title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class Quote:
     paragraph: int | None = None
     #: True for a fragment quoted inside reported speech ("he said X “has the potential”").
     partial: bool = False
+    #: True for reported speech without quote marks ("X said that ...", "according to X").
+    indirect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class TopicHit:
     id: str
     score: float
     evidence: tuple[Evidence, ...] = ()
+    #: The topic's name from ``topics.yaml``: what analysts read.
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,12 @@ class Facts:
     money: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     counts: tuple[str, ...] = ()
+    #: (fact, the sentence it first appears in), for each fact above.
+    sentences: tuple[tuple[str, str], ...] = ()
+
+    def sentence_of(self, fact: str) -> str | None:
+        """The sentence ``fact`` comes from, if known."""
+        return next((s for f, s in self.sentences if f == fact), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +115,8 @@ class Article:
     #: For each subheading, the index of the paragraph it comes before.
     subheading_positions: tuple[int, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    #: Attributed indirect statements (``Quote.indirect``), apart from the direct quotes.
+    statements: tuple[Quote, ...] = ()
     #: Canonical names by type: "person", "organization", "place", "system", plus
     #: "candidate" for capitalised names that no configured entity explains.
     entities: dict[str, tuple[str, ...]] = field(default_factory=dict)

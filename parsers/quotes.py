@@ -210,6 +210,11 @@ def _attribute(
     return None, None, False
 
 
+def resolve_speaker(run: str, position: int, people: People) -> tuple[str | None, str]:
+    """(speaker, title written before the name) for a capitalised run or a pronoun."""
+    return _speaker(run, position, people)
+
+
 def _speaker(run: str, position: int, people: People) -> tuple[str | None, str]:
     """(speaker, title written before the name) for a capitalised run or a pronoun."""
     if run.lower() in _PRONOUNS:

@@ -177,7 +177,7 @@ class CompiledTopic:
         if score < self.min_score:
             return None
         evidence.sort(key=lambda e: (e.field != "title", e.start))
-        return TopicHit(id=self.id, score=round(score, 3), evidence=tuple(evidence))
+        return TopicHit(id=self.id, score=round(score, 3), evidence=tuple(evidence), name=self.name)
 
 
 def compile_topics(config: TopicsFile) -> tuple[CompiledTopic, ...]:

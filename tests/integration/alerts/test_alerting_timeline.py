@@ -59,11 +59,23 @@ def _section(text: str, label: str) -> list[str]:
     return found.group(1).split("; ") if found else []
 
 
+def _people(text: str) -> list[str]:
+    """New people's names: each shown as "Name, role (said below)"."""
+    return [p.split(",")[0].removesuffix(" (said below)") for p in _section(text, "People")]
+
+
+def _facts(text: str) -> list[str]:
+    """New facts: one line per sentence under "Facts:", the facts before the sentence."""
+    block = re.search(r"^  - Facts:\n((?:      .*\n)*)", text, re.MULTILINE)
+    lines = block.group(1).splitlines() if block else []
+    return [f for line in lines for f in line.strip().split(': "', 1)[0].split("; ")]
+
+
 def _check_whats_new(mail: EmailMessage, expect: dict[str, Any]) -> None:
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
-    people = _section(text, "New people")
-    facts = _section(text, "New facts")
-    key_terms = _section(text, "New key terms")
+    people = _people(text)
+    facts = _facts(text)
+    key_terms = _section(text, "Key terms")
     assert sorted(people) == sorted(expect["whats_new"]["people"]), mail["Subject"]
     for fact in expect["whats_new"]["facts"]:
         if fact in NOT_EXTRACTED:
@@ -71,8 +83,10 @@ def _check_whats_new(mail: EmailMessage, expect: dict[str, Any]) -> None:
         assert fact in facts, (mail["Subject"], fact, facts)
     for old in expect.get("not_new", ()):
         assert old not in people + facts + key_terms, (mail["Subject"], old)
+    assert "new term:" not in text and "Why: " not in text  # scoring stays in `alerts show`
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "<mark>" in html and 'class="whats-new"' in html
+    assert html.count("<mark>") == html.count("</mark>")
 
 
 def _serve_cycle(live: Path, n: int) -> None:

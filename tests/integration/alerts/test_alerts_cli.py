@@ -78,10 +78,12 @@ def test_alert_commands_list_show_resend_and_backtest(
         assert f"id:         {delivery.id}" in out
         assert "kind:       development   state: sent" in out
         assert "new people: Murat Ekinci" in out and "October 2027" in out
-        assert f"reasons:    {'; '.join(delivery.reasons)}" in out
+        # The scoring the email leaves out is all here, one reason a line.
+        assert all(f"\n  - {reason}\n" in out for reason in delivery.reasons)
         assert "development: score" in out and "new person: Murat Ekinci (+3)" in out
-        # The copy cycle 3 attached to it.
-        assert "also by:    anatolia-post: Turkish general: first S-400 deliveries" in out
+        assert "            Defense Wire (defense-wire) " in out
+        # The copy cycle 3 attached to it, by its feed's title.
+        assert "also by:    Anatolia Post: Turkish general: first S-400 deliveries" in out
         first = by_key[("turkey-s400-purchase", FIRST_SLUG)]
         first_shown = runner.invoke(app, ["alerts", "show", first.id, *config]).output
         assert (

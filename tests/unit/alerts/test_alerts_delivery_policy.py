@@ -149,6 +149,6 @@ def test_alert_email_lists_whats_new_and_escapes_quotes() -> None:
     settings = AlertSettings()
     msg = render_message(record("1"), settings, build_environment(settings))
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "New people: Ann Lee" in text and "New facts: $5 million" in text
+    assert "People: Ann Lee" in text and "Facts: $5 million" in text
     html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "<script>" not in html and "&lt;script&gt;x" in html
