@@ -105,6 +105,11 @@ def _text_len(el: HtmlElement) -> int:
     return sum(len(t.strip()) for t in el.itertext())
 
 
+def is_furniture_text(text: str) -> bool:
+    """Whether a block's text is page furniture ("Share", "Advertisement", "Read more: ...")."""
+    return bool(_BOILER_TEXT.match(text) or _TEASER_TEXT.match(text))
+
+
 def _class_weight(el: HtmlElement) -> float:
     return 25.0 if any(p in _POSITIVE_PARTS for p in class_parts(el)) else 0.0
 
@@ -226,7 +231,37 @@ def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
         )
         if enough and _link_density(sibling) < 0.2:
             parts.append(sibling)
-    return parts
+    return _with_same_class(best, parts)
+
+
+def _with_same_class(best: HtmlElement, parts: list[HtmlElement]) -> list[HtmlElement]:
+    """Add the body blocks of the same tag and class elsewhere on the page, in page order.
+
+    A body cut into sections by figures or ads is often several containers of the
+    container's own class under different parents (one per section).
+    """
+    cls = best.get("class")
+    if not cls:
+        return parts
+    chosen = set(parts)
+    inside = {node for part in parts for node in part.iter()}
+    found = False
+    for el in best.getroottree().getroot().iter(best.tag):
+        if el.get("class") != cls or el in inside or _has_ancestor_in(el, chosen):
+            continue
+        paragraphs = [p for p in el.iter("p") if len(_own_text(p)) >= 80]
+        if (paragraphs or len(_own_text(el)) >= 80) and _link_density(el) < 0.2:
+            chosen.add(el)
+            inside.update(el.iter())
+            found = True
+    if not found:
+        return parts
+    order = {el: i for i, el in enumerate(best.getroottree().getroot().iter(best.tag))}
+    return sorted(chosen, key=lambda el: order.get(el, -1))
+
+
+def _has_ancestor_in(el: HtmlElement, chosen: set[HtmlElement]) -> bool:
+    return any(ancestor in chosen for ancestor in el.iterancestors())
 
 
 def _linearize(el: HtmlElement) -> Iterator[tuple[str, HtmlElement, str]]:

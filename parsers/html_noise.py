@@ -43,7 +43,7 @@ BOILER_PARTS = word_set(
     pagination pager rating reactions caption credit sr srOnly visually skip pullquote
     tweet embed instagram
     teaser teasers readmore author authors dateline timestamp meta print tools follow
-    donate
+    donate relatedposts sharedaddy
     """
 )
 # Readers' comments stay noise even when they outweigh a short article.
