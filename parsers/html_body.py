@@ -61,6 +61,11 @@ _TEASER_TEXT = re.compile(
     re.IGNORECASE,
 )
 _MIN_PARAGRAPH_CHARS = 25
+# Layout classes shared by unrelated boxes: never a sign of "more of the same body".
+_GENERIC_CLASS = re.compile(
+    r"(?:row|col|column|container|wrap|wrapper|clearfix|clear|grid|inner|outer|section|"
+    r"block|box|module|widget|card|item|content|main|left|right|span\d*|col-\S*|grid_\d+)"
+)
 
 
 @dataclass(slots=True)
@@ -220,7 +225,15 @@ def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
         if sibling is best:
             parts.append(sibling)
             continue
-        if not isinstance(sibling.tag, str) or sibling.tag != best.tag:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag == "p" and best.tag != "p":
+            # Paragraphs beside the container (Readability's rule): the body's opening
+            # paragraphs before a "continue reading" box, say.
+            if len(_own_text(sibling)) >= 80 and _link_density(sibling) < 0.25:
+                parts.append(sibling)
+            continue
+        if sibling.tag != best.tag:
             continue
         paragraphs = [p for p in sibling.iter("p") if len(_own_text(p)) >= 80]
         # A sibling of the same class is the same kind of body block (a CMS that writes
@@ -240,14 +253,14 @@ def _with_same_class(best: HtmlElement, parts: list[HtmlElement]) -> list[HtmlEl
     A body cut into sections by figures or ads is often several containers of the
     container's own class under different parents (one per section).
     """
-    cls = best.get("class")
-    if not cls:
+    kind = _first_class(best)
+    if not kind:
         return parts
     chosen = set(parts)
     inside = {node for part in parts for node in part.iter()}
     found = False
     for el in best.getroottree().getroot().iter(best.tag):
-        if el.get("class") != cls or el in inside or _has_ancestor_in(el, chosen):
+        if _first_class(el) != kind or el in inside or _has_ancestor_in(el, chosen):
             continue
         paragraphs = [p for p in el.iter("p") if len(_own_text(p)) >= 80]
         if (paragraphs or len(_own_text(el)) >= 80) and _link_density(el) < 0.2:
@@ -258,6 +271,14 @@ def _with_same_class(best: HtmlElement, parts: list[HtmlElement]) -> list[HtmlEl
         return parts
     order = {el: i for i, el in enumerate(best.getroottree().getroot().iter(best.tag))}
     return sorted(chosen, key=lambda el: order.get(el, -1))
+
+
+def _first_class(el: HtmlElement) -> str:
+    """The element's first class token, unless it is a generic layout word."""
+    tokens = (el.get("class") or "").split()
+    if not tokens or _GENERIC_CLASS.fullmatch(tokens[0].lower()):
+        return ""
+    return tokens[0]
 
 
 def _has_ancestor_in(el: HtmlElement, chosen: set[HtmlElement]) -> bool:

@@ -32,6 +32,9 @@ NEVER_TEXT_TAGS = word_set(
 #: Page furniture by tag; dropped unless it wraps most of the page's text.
 FURNITURE_TAGS = word_set("nav aside footer header label figure figcaption menu")
 KEEP_TAGS = frozenset({"html", "body", "main", "article"})
+#: Words in running text: their class names style them ("popup" glossary links), they
+#: never box boilerplate, and pruning them would cut sentences.
+_INLINE_TAGS = word_set("a em strong i b u font abbr cite q dfn mark small sup sub")
 # Parts of class/id names (split at "-", "_" and camel case) that mark boilerplate.
 BOILER_PARTS = word_set(
     """
@@ -111,7 +114,7 @@ def prune(page: HtmlElement) -> int:
             continue
         if tag in KEEP_TAGS:
             continue
-        noise = _noise_words(el)
+        noise = set() if tag in _INLINE_TAGS else _noise_words(el)
         flagged = (
             tag in FURNITURE_TAGS
             or bool(noise)
