@@ -192,7 +192,7 @@ def real_table(pages: list[Page], per_page: bool) -> None:
         lost = sum(e and s for e, s in zip(empty, substantial, strict=True))
         speed = len(pages) / result.seconds
         print(
-            f"{name:26} {p:9.3f} {r:7.3f} {f1:6.3f} {real_f1:7.3f} {unit_f1:7.3f} {sum(empty):5d} "
+            f"{name:26} {p:9.4f} {r:7.4f} {f1:6.4f} {real_f1:7.4f} {unit_f1:7.4f} {sum(empty):5d} "
             f"{lost:16d} {speed:7.1f} {speed / (len(pages) / base.seconds):11.2f}"
         )
     lost_pages = [

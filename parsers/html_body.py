@@ -217,6 +217,9 @@ def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
     posts = _repeated_posts(best)
     if posts:
         return posts
+    # Rows of a data table in an article: the table is the unit beside the paragraphs.
+    while best.tag in ("tbody", "thead", "tr") and best.getparent() is not None:
+        best = best.getparent()
     parent = best.getparent()
     if parent is None:
         return [best]

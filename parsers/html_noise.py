@@ -102,11 +102,13 @@ def _noise_words(el: HtmlElement) -> set[str]:
 def prune(page: HtmlElement) -> int:
     """Remove elements that are never article body, keeping their tail text.
 
-    Returns the characters of paragraph text the page held before pruning.
+    Returns the characters of paragraph text the page shows (hidden elements aside)
+    before pruning.
     """
     para_text = _paragraph_text(page)
     total = para_text.get(page, 0)
     doomed: list[HtmlElement] = []
+    hidden: set[HtmlElement] = set()
     for el in page.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in NEVER_TEXT_TAGS:
@@ -128,10 +130,13 @@ def prune(page: HtmlElement) -> int:
         if holds_most and not noise & _COMMENT_PARTS:
             continue
         doomed.append(el)
+        if _is_hidden(el) and not any(a in hidden for a in el.iterancestors()):
+            hidden.add(el)
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
-    return total
+    # What a reader sees: hidden text is no body a second opinion should look for.
+    return total - sum(para_text.get(el, 0) for el in hidden)
 
 
 def _paragraph_text(page: HtmlElement) -> dict[HtmlElement, int]:
