@@ -104,7 +104,7 @@ def extract_article(html: str | bytes, url: str) -> Article:
             candidate, meta, url, body.page_link_density, body.teaser_headlines
         )
 
-    return review_body(article, verdict, markup, body.page_paragraph_chars)
+    return review_body(article, verdict, markup, body)
 
 
 def _skip(url: str, reason: str) -> Article:

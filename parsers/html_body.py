@@ -78,6 +78,8 @@ class BodyResult:
     page_link_density: float = 0.0
     #: Headline-like links in the chosen container (many suggest a section front).
     teaser_headlines: int = 0
+    #: The text of every link on the page, lower-cased (to tell a link list from a body).
+    page_link_texts: frozenset[str] = frozenset()
     #: Characters of paragraph text on the page before pruning (what a body could hold).
     page_paragraph_chars: int = 0
     #: Links of the teaser boxes swapped out of the page, by placeholder number.
@@ -90,7 +92,9 @@ def extract_body(root: HtmlElement, url: str) -> BodyResult:
     body = root.find("body")
     page = body if body is not None else root
     page_text = _text_len(page)
-    page_links = sum(_text_len(a) for a in page.iter("a"))
+    link_texts = [clean_inline(" ".join(a.itertext())) for a in page.iter("a")]
+    result.page_link_texts = frozenset(t.lower() for t in link_texts if t)
+    page_links = sum(len(t) for t in link_texts)
     result.page_link_density = page_links / page_text if page_text else 0.0
     result.teaser_boxes = replace_teaser_boxes(page, url, class_parts)
     result.page_paragraph_chars = prune(page)

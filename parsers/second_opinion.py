@@ -28,7 +28,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from storywatch.parsers.blocks import Block, assemble_body, clean_inline
-from storywatch.parsers.html_body import is_furniture_text
+from storywatch.parsers.html_body import BodyResult, is_furniture_text
 from storywatch.parsers.models import Article
 
 #: Below this many characters a body is worth checking whatever the page looks like.
@@ -37,6 +37,11 @@ CHECK_BELOW_CHARS = 500
 SUBSTANTIAL_CHARS = 500
 #: Our body under this share of the page's paragraph text is checked.
 MIN_SHARE_OF_PAGE = 0.5
+#: Markup above this is not given to trafilatura (its cost grows with the markup).
+MAX_MARKUP_CHARS = 1024 * 1024
+#: A second opinion with more than this share of its text in lines that are the page's
+#: link texts is a link list (a section front, a link farm), not a body.
+MAX_LINK_SHARE = 0.5
 #: Theirs must add at least this much to replace ours (a menu line or a footer is less).
 MIN_GAIN_CHARS = 250
 #: Skip reasons the second opinion can overturn (the page did parse).
@@ -54,9 +59,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 Verdict = Callable[[Article], "str | None"]
 
 
-def review_body(
-    article: Article, verdict: Verdict, markup: str, page_paragraph_chars: int
-) -> Article:
+def review_body(article: Article, verdict: Verdict, markup: str, page: BodyResult) -> Article:
     """``article`` with its skip reason set, its body replaced by a better-supported one,
     or skipped as ``body-lost`` when trafilatura finds a body we did not."""
     reason = verdict(article)
@@ -64,11 +67,17 @@ def review_body(
     if reason is not None and not reason.startswith(_REVIEWABLE):
         return replace(article, skip_reason=reason)
     suspicious = own_chars < CHECK_BELOW_CHARS or own_chars < MIN_SHARE_OF_PAGE * (
-        page_paragraph_chars
+        page.page_paragraph_chars
     )
     if reason is None and not suspicious:
         return article
+    if len(markup) > MAX_MARKUP_CHARS:
+        # trafilatura takes seconds on megabytes of markup: not worth it for a check.
+        skipped = f"body: no second opinion on {len(markup)} characters of markup"
+        return replace(article, skip_reason=reason, problems=(*article.problems, skipped))
     blocks = trafilatura_blocks(markup)
+    if _link_share(blocks, page.page_link_texts) > MAX_LINK_SHARE:
+        blocks = []  # the page's links, not a body
     theirs = _with_body(article, blocks)
     their_chars = _chars(theirs)
     note = f"body: second opinion (trafilatura) used: ours {own_chars} characters, " + (
@@ -98,7 +107,10 @@ def trafilatura_blocks(markup: str) -> list[Block]:
     """trafilatura's body of ``markup`` as paragraphs and subheadings (empty on failure)."""
     try:
         document = trafilatura.bare_extraction(
-            markup, include_comments=False, include_tables=True, with_metadata=False
+            markup,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
         )
     except Exception:  # a third-party failure must cost the second opinion only
         return []
@@ -159,6 +171,21 @@ def _chars(article: Article) -> int:
 
 def _words(article: Article) -> Counter[str]:
     return Counter(w.lower() for p in article.paragraphs for w in _WORD.findall(p))
+
+
+def _link_share(blocks: list[Block], link_texts: frozenset[str]) -> float:
+    """Share of the characters of ``blocks`` in lines that are the text of a link on the page.
+
+    trafilatura's fallback joins a list of links into lines of one paragraph.
+    """
+    total = linked = 0
+    for block in blocks:
+        for line in block.text.split("\n"):
+            text = clean_inline(line).lower()
+            total += len(text)
+            if text in link_texts:
+                linked += len(text)
+    return linked / total if total else 0.0
 
 
 def _covered(part: Counter[str], whole: Counter[str]) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storywatch.parsers.article import extract_article
+from storywatch.parsers.html_body import BodyResult
 from storywatch.parsers.models import Article
 from storywatch.parsers.second_opinion import (
     lost_body_lengths,
@@ -16,6 +18,9 @@ PARAGRAPHS = [
     "the council said the work would continue through the summer months."
     for i in range(1, 7)
 ]
+
+#: What the body extractor measured on the page: 1,200 characters of paragraph text.
+PAGE = BodyResult(page_paragraph_chars=1200)
 
 
 def _markup(extra: str = "") -> str:
@@ -54,7 +59,7 @@ def test_trafilatura_blocks_keep_subheadings_and_cut_teaser_sections() -> None:
 
 def test_an_empty_body_is_replaced_by_the_second_opinion_and_noted() -> None:
     ours = _article("By Mira Holt")
-    reviewed = review_body(ours, _no_main_text, _markup(), page_paragraph_chars=1200)
+    reviewed = review_body(ours, _no_main_text, _markup(), PAGE)
     assert reviewed.skip_reason is None
     assert reviewed.paragraphs[0] == PARAGRAPHS[0] and len(reviewed.paragraphs) == 6
     assert reviewed.subheadings == ("Who pays for the wall",)
@@ -63,14 +68,14 @@ def test_an_empty_body_is_replaced_by_the_second_opinion_and_noted() -> None:
 
 def test_a_fragment_of_the_body_is_replaced_when_theirs_holds_it() -> None:
     ours = _article(PARAGRAPHS[0], PARAGRAPHS[1])
-    reviewed = review_body(ours, _no_main_text, _markup(), page_paragraph_chars=1200)
+    reviewed = review_body(ours, _no_main_text, _markup(), PAGE)
     assert len(reviewed.paragraphs) == 6
 
 
 def test_a_whole_body_is_not_asked_about() -> None:
     ours = _article(*PARAGRAPHS)
     # The markup holds nothing trafilatura could use: an answer would empty the body.
-    reviewed = review_body(ours, _no_main_text, "<html><body></body></html>", 1200)
+    reviewed = review_body(ours, _no_main_text, "<html><body></body></html>", PAGE)
     assert reviewed is ours
 
 
@@ -80,7 +85,7 @@ def test_giving_up_where_trafilatura_finds_a_body_is_a_lost_body_with_both_lengt
     def index_page(article: Article) -> str | None:
         return "non-article: index page (teaser links, little running text)"
 
-    reviewed = review_body(ours, index_page, _markup(), page_paragraph_chars=1200)
+    reviewed = review_body(ours, index_page, _markup(), PAGE)
     assert reviewed.skip_reason is not None
     assert reviewed.skip_reason.startswith("body-lost: ours 28 characters, trafilatura ")
     assert reviewed.skip_reason.endswith(
@@ -96,12 +101,30 @@ def test_two_extractors_agreeing_overrule_the_index_page_heuristic() -> None:
     def index_page(article: Article) -> str | None:
         return "non-article: index page (teaser links, little running text)"
 
-    reviewed = review_body(ours, index_page, _markup(), page_paragraph_chars=1200)
+    reviewed = review_body(ours, index_page, _markup(), PAGE)
     assert reviewed.skip_reason is None and reviewed.paragraphs == ours.paragraphs
 
 
 def test_nothing_anywhere_stays_a_plain_skip() -> None:
     html = "<html><body><p>Short note.</p></body></html>"
-    reviewed = review_body(_article("Short note."), _no_main_text, html, 11)
+    reviewed = review_body(_article("Short note."), _no_main_text, html, BodyResult())
     assert reviewed.skip_reason == "no-main-text: 11 characters of body text"
     assert lost_body_lengths(reviewed.skip_reason) is None
+
+
+def test_a_page_of_links_is_not_taken_for_a_body() -> None:
+    links = "".join(
+        f"<div class='c{i % 7}'><a href='/story/{i}'>Story number {i} of the archive</a>"
+        "<span>new</span></div>"
+        for i in range(300)
+    )
+    article = extract_article(f"<html><body>{links}</body></html>", URL)
+    assert article.skip_reason is not None and not article.paragraphs
+    assert not any("second opinion" in p and "used" in p for p in article.problems)
+
+
+def test_no_second_opinion_on_megabytes_of_markup() -> None:
+    markup = _markup("<p>" + "x " * 600_000 + "</p>")
+    reviewed = review_body(_article("By Mira Holt"), _no_main_text, markup, PAGE)
+    assert reviewed.skip_reason is not None and reviewed.skip_reason.startswith("no-main-text")
+    assert any("no second opinion" in p for p in reviewed.problems)
