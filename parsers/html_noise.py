@@ -10,7 +10,8 @@ delete the article container on 1 page in 6):
 - an element holding most of the page's paragraph text is never pruned for its
   class, id or hidden state, whatever it is called (``ArticlePage-content paywall``,
   ``ad_body``, ``article-body pagination-first``): the words describe a state or a
-  decoration of the article, not a box beside it.
+  decoration of the article, not a box beside it. Readers' comments and photo
+  galleries are the exception: they can outweigh a short story.
 """
 
 from __future__ import annotations
@@ -46,11 +47,12 @@ BOILER_PARTS = word_set(
     pagination pager rating reactions caption credit sr srOnly visually skip pullquote
     tweet embed instagram
     teaser teasers readmore author authors dateline timestamp meta print tools follow
-    donate relatedposts sharedaddy
+    donate relatedposts sharedaddy gallery slideshow carousel lightbox
     """
 )
-# Readers' comments stay noise even when they outweigh a short article.
-_COMMENT_PARTS = word_set("comment comments disqus respond")
+# Readers' comments and photo galleries stay noise even when they outweigh a short
+# article (fifty captions can be longer than the story around them).
+_NEVER_RESCUED = word_set("comment comments disqus respond gallery slideshow carousel lightbox")
 # Microdata for the byline and dates: metadata, read by html_meta, never body text.
 _META_ITEMPROPS = frozenset({"author", "datePublished", "dateModified", "publisher", "creator"})
 # "hidden" is not a boilerplate word: Drupal marks the body field "field--label-hidden".
@@ -102,8 +104,8 @@ def _noise_words(el: HtmlElement) -> set[str]:
 def prune(page: HtmlElement) -> int:
     """Remove elements that are never article body, keeping their tail text.
 
-    Returns the characters of paragraph text the page shows (hidden elements aside)
-    before pruning.
+    Returns the characters of paragraph text the page shows before pruning, less what
+    is surely not body (hidden elements, readers' comments, galleries).
     """
     para_text = _paragraph_text(page)
     total = para_text.get(page, 0)
@@ -127,15 +129,16 @@ def prune(page: HtmlElement) -> int:
         if not flagged:
             continue
         holds_most = total > 0 and para_text.get(el, 0) >= MOST_TEXT * total
-        if holds_most and not noise & _COMMENT_PARTS:
+        if holds_most and not noise & _NEVER_RESCUED:
             continue
         doomed.append(el)
-        if _is_hidden(el) and not any(a in hidden for a in el.iterancestors()):
+        surely_not_body = _is_hidden(el) or bool(noise & _NEVER_RESCUED)
+        if surely_not_body and not any(a in hidden for a in el.iterancestors()):
             hidden.add(el)
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
-    # What a reader sees: hidden text is no body a second opinion should look for.
+    # Hidden text, comments and galleries are no body a second opinion should look for.
     return total - sum(para_text.get(el, 0) for el in hidden)
 
 

@@ -157,3 +157,17 @@ def test_a_list_of_other_posts_excerpts_does_not_beat_the_body() -> None:
     text, _ = _body_text(URL, html)
     assert BODY[0] in text and BODY[-1] in text
     assert "Excerpt 3" not in text
+
+
+def test_a_photo_gallery_longer_than_the_story_stays_out_of_the_body() -> None:
+    captions = "".join(
+        f"<li><p>Photo {i}: the eastern quay at low tide, with the ferries moored two deep "
+        "and the dredger waiting offshore for the weather to clear.</p></li>"
+        for i in range(30)
+    )
+    gallery = f"<div class='media-wrapper type-gallery'><ul class='legends'>{captions}</ul></div>"
+    html = _page(f"<div class='text-wrapper'>{gallery}", "</div>")
+    text, problems = _body_text(URL, html)
+    assert BODY[0] in text and BODY[-1] in text
+    assert "Photo 7" not in text
+    assert not any("second opinion" in p for p in problems)
