@@ -20,6 +20,7 @@ from storywatch.parsers.article import extract_article
 from storywatch.parsers.enrich import Knowledge, enrich_article
 from storywatch.parsers.feeds import parse_feed
 from storywatch.parsers.models import FeedEntry
+from storywatch.parsers.second_opinion import lost_body_lengths
 from storywatch.parsers.text import parse_text
 
 from .fetch import Fetched, Request, fetch_sync
@@ -263,6 +264,22 @@ def parse_pages(
                     type(exc).__name__,
                     now,
                     entry.feed_id,
+                )
+            )
+            continue
+        lost = lost_body_lengths(article.skip_reason)
+        if lost is not None:
+            # A second extractor found a body we could not use: kept for a person, not skipped.
+            log.warning("body lost %s (feed %s): %s", entry.url, entry.feed_id, article.skip_reason)
+            outcome.dead.append(
+                DeadLetter(
+                    "parse",
+                    entry.url,
+                    article.skip_reason or "body-lost",
+                    "BodyLost",
+                    now,
+                    entry.feed_id,
+                    payload={"body_chars": lost[0], "second_opinion_chars": lost[1]},
                 )
             )
             continue

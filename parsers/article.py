@@ -3,14 +3,13 @@
 ``extract_article`` never raises on bad input: an empty page, a page of scripts,
 a homepage or a video page comes back as an Article with ``skip_reason`` set.
 Skip reasons start with a stable code (``empty``, ``too-large``, ``not-html``,
-``no-main-text``, ``non-article``, ``parser-error``) followed by a colon and detail,
+``no-main-text``, ``non-article``, ``body-lost``, ``parser-error``) followed by a colon and detail,
 so flows can count them by code.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -21,6 +20,7 @@ from storywatch.parsers.html_body import extract_body
 from storywatch.parsers.html_meta import ARTICLE_TYPES, PageMeta, extract_meta
 from storywatch.parsers.language import guess_language
 from storywatch.parsers.models import Article
+from storywatch.parsers.second_opinion import review_body
 
 #: Inputs above this are refused outright (bounded memory for each document).
 MAX_INPUT_BYTES = 32 * 1024 * 1024
@@ -98,8 +98,13 @@ def extract_article(html: str | bytes, url: str) -> Article:
         source_kind="html",
         problems=tuple(problems),
     )
-    reason = _non_article_reason(article, meta, url, body.page_link_density, body.teaser_headlines)
-    return replace(article, skip_reason=reason) if reason else article
+
+    def verdict(candidate: Article) -> str | None:
+        return _non_article_reason(
+            candidate, meta, url, body.page_link_density, body.teaser_headlines
+        )
+
+    return review_body(article, verdict, markup, body)
 
 
 def _skip(url: str, reason: str) -> Article:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from storywatch.parsers.blocks import Block, clean_inline
+from storywatch.parsers.html_noise import class_parts, prune
 from storywatch.parsers.html_related import (
     MARKER_TAG,
     replace_teaser_boxes,
@@ -30,14 +31,6 @@ from storywatch.parsers.html_related import (
 from storywatch.parsers.models import RelatedLink
 from storywatch.parsers.patterns import word_set
 
-_DROP_TAGS = word_set(
-    """
-    script style noscript template svg canvas iframe object embed nav aside footer header
-    button select textarea input label figure figcaption picture video audio map menu dialog
-    head title link meta
-    """
-)
-_KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 _BLOCK_TAGS = word_set(
     """
     p div section article main blockquote pre ul ol li dl dt dd table tbody thead tr td th
@@ -46,30 +39,11 @@ _BLOCK_TAGS = word_set(
 )
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "dd", "td"})
-# Parts of class/id names (split at "-", "_" and camel case) that mark boilerplate.
-_BOILER_PARTS = word_set(
-    """
-    share sharing sharebar social comment comments disqus related recirc recirculation
-    newsletter subscribe subscription signup cookie cookies consent gdpr ad ads adslot
-    advert advertisement adunit sponsor sponsored promo promotion sidebar nav navbar
-    navigation menu breadcrumb breadcrumbs footer masthead byline bio tags taglist outbrain
-    taboola popular trending mostread paywall modal popup overlay toolbar widget banner
-    pagination pager rating reactions caption credit sr srOnly visually skip pullquote pull
-    tweet embed instagram
-    teaser teasers more readmore author authors dateline timestamp meta print tools follow
-    donate
-    """
-)
 _POSITIVE_PARTS = word_set(
     """
     article body content entry main story text post prose richtext
     """
 )
-# Microdata for the byline and dates: metadata, read by html_meta, never body text.
-_META_ITEMPROPS = frozenset({"author", "datePublished", "dateModified", "publisher", "creator"})
-# "hidden" is not a boilerplate word: Drupal marks the body field "field--label-hidden".
-_STATE_PREFIXES = ("has-", "is-", "with-", "no-", "js-")
-_CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 _BOILER_TEXT = re.compile(
     r"^(?:advertisement|sponsored|share(?: this(?: article| story)?)?(?: on \w+)?|"
     r"(?:click|tap) (?:here|to) .{0,40}|sign up.{0,60}|subscribe.{0,60}|"
@@ -87,6 +61,11 @@ _TEASER_TEXT = re.compile(
     re.IGNORECASE,
 )
 _MIN_PARAGRAPH_CHARS = 25
+# Layout classes shared by unrelated boxes: never a sign of "more of the same body".
+_GENERIC_CLASS = re.compile(
+    r"(?:row|col|column|container|wrap|wrapper|clearfix|clear|grid|inner|outer|section|"
+    r"block|box|module|widget|card|item|content|main|left|right|span\d*|col-\S*|grid_\d+)"
+)
 
 
 @dataclass(slots=True)
@@ -99,6 +78,10 @@ class BodyResult:
     page_link_density: float = 0.0
     #: Headline-like links in the chosen container (many suggest a section front).
     teaser_headlines: int = 0
+    #: The text of every link on the page, lower-cased (to tell a link list from a body).
+    page_link_texts: frozenset[str] = frozenset()
+    #: Characters of paragraph text on the page before pruning (what a body could hold).
+    page_paragraph_chars: int = 0
     #: Links of the teaser boxes swapped out of the page, by placeholder number.
     teaser_boxes: list[tuple[RelatedLink, ...]] = field(default_factory=list)
 
@@ -109,17 +92,17 @@ def extract_body(root: HtmlElement, url: str) -> BodyResult:
     body = root.find("body")
     page = body if body is not None else root
     page_text = _text_len(page)
-    page_links = sum(_text_len(a) for a in page.iter("a"))
+    link_texts = [clean_inline(" ".join(a.itertext())) for a in page.iter("a")]
+    result.page_link_texts = frozenset(t.lower() for t in link_texts if t)
+    page_links = sum(len(t) for t in link_texts)
     result.page_link_density = page_links / page_text if page_text else 0.0
-    result.teaser_boxes = replace_teaser_boxes(page, url, _class_parts)
-    _prune(page)
+    result.teaser_boxes = replace_teaser_boxes(page, url, class_parts)
+    result.page_paragraph_chars = prune(page)
     container = _best_container(page)
     if container is None:
         return result
     parts = _with_siblings(container)
-    result.teaser_headlines = sum(
-        len(part.xpath(".//h2[.//a] | .//h3[.//a] | .//h4[.//a]")) for part in parts
-    )
+    result.teaser_headlines = sum(_headline_links(part) for part in parts)
     for part in parts:
         for kind, el, text in _linearize(part):
             _emit(result, kind, el, text, url)
@@ -127,53 +110,17 @@ def extract_body(root: HtmlElement, url: str) -> BodyResult:
     return result
 
 
-def _class_parts(el: HtmlElement) -> Iterator[str]:
-    for attr in (el.get("class"), el.get("id"), el.get("role")):
-        if not attr:
-            continue
-        for token in attr.split():
-            if token.lower().startswith(_STATE_PREFIXES):
-                continue
-            for part in _CLASS_SPLIT.split(token):
-                if part:
-                    yield part.lower()
-
-
-def _is_boilerplate(el: HtmlElement) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    if style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
-        return True
-    if el.get("itemprop") in _META_ITEMPROPS:
-        return True
-    return any(part in _BOILER_PARTS for part in _class_parts(el))
-
-
-def _prune(page: HtmlElement) -> None:
-    """Remove elements that are never article body, keeping their tail text."""
-    doomed: list[HtmlElement] = []
-    for el in page.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag:
-            doomed.append(el)  # comments and processing instructions
-        elif (
-            tag in _DROP_TAGS
-            or (tag not in _KEEP_TAGS and _is_boilerplate(el))
-            or (tag == "form" and not el.xpath(".//p"))
-        ):
-            doomed.append(el)
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-
-
 def _text_len(el: HtmlElement) -> int:
     return sum(len(t.strip()) for t in el.itertext())
 
 
+def is_furniture_text(text: str) -> bool:
+    """Whether a block's text is page furniture ("Share", "Advertisement", "Read more: ...")."""
+    return bool(_BOILER_TEXT.match(text) or _TEASER_TEXT.match(text))
+
+
 def _class_weight(el: HtmlElement) -> float:
-    return 25.0 if any(p in _POSITIVE_PARTS for p in _class_parts(el)) else 0.0
+    return 25.0 if any(p in _POSITIVE_PARTS for p in class_parts(el)) else 0.0
 
 
 def _best_container(page: HtmlElement) -> HtmlElement | None:
@@ -187,7 +134,11 @@ def _best_container(page: HtmlElement) -> HtmlElement | None:
         if link_chars > 0.5 * len(text):
             continue
         score = 1.0 + text.count(",") + min(len(text) / 100.0, 3.0)
-        parent = el.getparent() if el.tag in _PARAGRAPH_TAGS else el
+        # A div of bare text is a paragraph too (Readability): its container gets the credit.
+        is_paragraph = el.tag in _PARAGRAPH_TAGS or not any(
+            isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el
+        )
+        parent = el.getparent() if is_paragraph else el
         for depth, ancestor in enumerate(_ancestors(parent, 3)):
             if ancestor not in scores:
                 scores[ancestor] = _class_weight(ancestor)
@@ -200,6 +151,25 @@ def _best_container(page: HtmlElement) -> HtmlElement | None:
         if adjusted > best_score:
             best, best_score = el, adjusted
     return best
+
+
+def _headline_links(part: HtmlElement) -> int:
+    """Headings that are links to other pages (a section front's teasers).
+
+    A heading with an anchor or "edit" link beside its text (a table of contents,
+    a wiki section) is not a teaser.
+    """
+    count = 0
+    for heading in part.xpath(".//h2[.//a] | .//h3[.//a] | .//h4[.//a]"):
+        text = len(clean_inline(heading.text_content()))
+        linked = sum(
+            len(clean_inline(a.text_content()))
+            for a in heading.iter("a")
+            if not (a.get("href") or "#").startswith("#")
+        )
+        if text and linked >= 0.8 * text:
+            count += 1
+    return count
 
 
 def _ancestors(el: HtmlElement | None, n: int) -> Iterator[HtmlElement]:
@@ -251,6 +221,9 @@ def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
     posts = _repeated_posts(best)
     if posts:
         return posts
+    # Rows of a data table in an article: the table is the unit beside the paragraphs.
+    while best.tag in ("tbody", "thead", "tr") and best.getparent() is not None:
+        best = best.getparent()
     parent = best.getparent()
     if parent is None:
         return [best]
@@ -259,12 +232,64 @@ def _with_siblings(best: HtmlElement) -> list[HtmlElement]:
         if sibling is best:
             parts.append(sibling)
             continue
-        if not isinstance(sibling.tag, str) or sibling.tag != best.tag:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag == "p" and best.tag != "p":
+            # Paragraphs beside the container (Readability's rule): the body's opening
+            # paragraphs before a "continue reading" box, say.
+            if len(_own_text(sibling)) >= 80 and _link_density(sibling) < 0.25:
+                parts.append(sibling)
+            continue
+        if sibling.tag != best.tag:
             continue
         paragraphs = [p for p in sibling.iter("p") if len(_own_text(p)) >= 80]
-        if len(paragraphs) >= 2 and _link_density(sibling) < 0.2:
+        # A sibling of the same class is the same kind of body block (a CMS that writes
+        # each paragraph, or each run of them, in its own div): one paragraph is enough.
+        same_kind = bool(best.get("class")) and sibling.get("class") == best.get("class")
+        enough = len(paragraphs) >= (1 if same_kind else 2) or (
+            same_kind and len(_own_text(sibling)) >= 80
+        )
+        if enough and _link_density(sibling) < 0.2:
             parts.append(sibling)
-    return parts
+    return _with_same_class(best, parts)
+
+
+def _with_same_class(best: HtmlElement, parts: list[HtmlElement]) -> list[HtmlElement]:
+    """Add the body blocks of the same tag and class elsewhere on the page, in page order.
+
+    A body cut into sections by figures or ads is often several containers of the
+    container's own class under different parents (one per section).
+    """
+    kind = _first_class(best)
+    if not kind:
+        return parts
+    chosen = set(parts)
+    inside = {node for part in parts for node in part.iter()}
+    found = False
+    for el in best.getroottree().getroot().iter(best.tag):
+        if _first_class(el) != kind or el in inside or _has_ancestor_in(el, chosen):
+            continue
+        paragraphs = [p for p in el.iter("p") if len(_own_text(p)) >= 80]
+        if (paragraphs or len(_own_text(el)) >= 80) and _link_density(el) < 0.2:
+            chosen.add(el)
+            inside.update(el.iter())
+            found = True
+    if not found:
+        return parts
+    order = {el: i for i, el in enumerate(best.getroottree().getroot().iter(best.tag))}
+    return sorted(chosen, key=lambda el: order.get(el, -1))
+
+
+def _first_class(el: HtmlElement) -> str:
+    """The element's first class token, unless it is a generic layout word."""
+    tokens = (el.get("class") or "").split()
+    if not tokens or _GENERIC_CLASS.fullmatch(tokens[0].lower()):
+        return ""
+    return tokens[0]
+
+
+def _has_ancestor_in(el: HtmlElement, chosen: set[HtmlElement]) -> bool:
+    return any(ancestor in chosen for ancestor in el.iterancestors())
 
 
 def _linearize(el: HtmlElement) -> Iterator[tuple[str, HtmlElement, str]]:

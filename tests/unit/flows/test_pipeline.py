@@ -1,5 +1,9 @@
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from storywatch.flows import pipeline
 from storywatch.flows.fetch import Fetched
 from storywatch.flows.pipeline import (
     CycleReport,
@@ -11,7 +15,8 @@ from storywatch.flows.pipeline import (
 )
 from storywatch.flows.sources import Feed
 from storywatch.index.feedstate import FeedState
-from storywatch.parsers.models import FeedEntry
+from storywatch.parsers.enrich import Knowledge
+from storywatch.parsers.models import Article, FeedEntry
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FEED = Feed(id="wire", url="https://wire.example/rss", poll_interval="10m")
@@ -106,3 +111,35 @@ def test_validators_of_a_feed_s_old_url_are_never_kept_for_its_new_url() -> None
         next_state(partial, previous, NOW, MAX, complete=False),
     ):
         assert state.url == FEED.url and state.etag is None and state.last_modified is None
+
+
+def _knowledge() -> Knowledge:
+    return Knowledge.from_config_dir(Path(__file__).resolve().parents[3] / "config")
+
+
+def test_a_lost_body_becomes_a_dead_letter_with_both_lengths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page we skip where the second extractor found a body is kept, never silently skipped."""
+    reason = "body-lost: ours 31 characters, trafilatura 2480 characters (non-article: index page)"
+
+    def give_up(html: bytes | str, url: str) -> Article:
+        return Article(url=url, paragraphs=("Menu Home News Sport Weather ok",), skip_reason=reason)
+
+    monkeypatch.setattr(pipeline, "extract_article", give_up)
+    entry = FeedEntry("wire", "https://wire.example/lost", "Lost")
+    page = Fetched(entry.url, 200, b"<html><body>x</body></html>", content_type="text/html")
+    outcome = pipeline.parse_pages([entry], [page], _knowledge(), NOW)
+    assert outcome.articles == [] and outcome.skipped == []
+    (letter,) = outcome.dead
+    assert (letter.stage, letter.ref, letter.error_type) == ("parse", entry.url, "BodyLost")
+    assert letter.reason == reason and letter.feed_id == "wire"
+    assert letter.payload == {"body_chars": 31, "second_opinion_chars": 2480}
+
+
+def test_an_ordinary_skip_stays_a_skip() -> None:
+    entry = FeedEntry("wire", "https://wire.example/empty", "Empty")
+    html = b"<html><body><p>Hi.</p></body></html>"
+    page = Fetched(entry.url, 200, html, content_type="text/html")
+    outcome = pipeline.parse_pages([entry], [page], _knowledge(), NOW)
+    assert outcome.dead == [] and outcome.skipped[0][1].startswith("no-main-text")
